@@ -1,0 +1,21 @@
+// Three suites, one command: `npm test` runs them all.
+//  unit        pure logic and in-process apps (services/*/test)
+//  k8s         the Helm chart, component YAML, kind and skaffold files, checked by real offline tools
+//  integration the real system: daprd sidecars, Kafka and RabbitMQ, FerretDB (test/integration)
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] };
+const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+
+module.exports = {
+  testTimeout: 60_000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/services/*/test/**/*.test.ts'] },
+    { ...common, displayName: 'k8s', testMatch: ['<rootDir>/test/k8s/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
+};
