@@ -1,0 +1,20 @@
+import { runService } from '@eventmart/shared';
+import { createApp } from './app';
+import { loadConfig } from './config';
+import { createProductRelay } from './events/product-relay';
+import { createStockHandlers } from './events/stock-handlers';
+import { createProductStore } from './store/product-store';
+import { createReservationStore } from './store/reservation-store';
+
+void runService('inventory', loadConfig, async ({ config, log, db, publisher, deadLetters, readiness, metrics }) => {
+  const products = await createProductStore(db);
+  const reservations = createReservationStore(db);
+  const relay = createProductRelay(products, publisher, log);
+  const handlers = createStockHandlers({ products, reservations, relay, publisher });
+  const events = { appId: 'inventory', pubsubName: config.pubsubName, appApiToken: config.appApiToken, topics: ['orders'] as const, handlers, deadLetters };
+  return {
+    app: createApp({ log, readiness, metrics, events, products, relay }),
+    start: () => relay.start(1_000),
+    stop: () => relay.stop(),
+  };
+});

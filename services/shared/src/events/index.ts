@@ -1,0 +1,45 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import type { FromSchema } from 'json-schema-to-ts';
+import { catalog } from './catalog';
+
+export { catalog, address } from './catalog';
+
+export type EventName = keyof typeof catalog;
+export type EventData<N extends EventName> = FromSchema<(typeof catalog)[N]['schema']>;
+export type Topic = (typeof catalog)[EventName]['topic'];
+
+export const EVENT_NAMES = Object.keys(catalog) as EventName[];
+export const TOPICS = [...new Set(EVENT_NAMES.map((name) => catalog[name].topic))] as Topic[];
+const TYPE_PATTERN = /^eventmart\.([a-z]+\.[a-z]+)\.v1$/;
+
+/** The CloudEvent `type` of an event: `eventmart.order.placed.v1`. */
+export function cloudEventType(name: EventName): string {
+  return `eventmart.${name}.v1`;
+}
+
+/** The event name behind a CloudEvent `type`, or undefined when it is not in the catalog. */
+export function eventNameOf(type: unknown): EventName | undefined {
+  const match = typeof type === 'string' ? TYPE_PATTERN.exec(type) : null;
+  const name = match?.[1];
+  return name !== undefined && name in catalog ? (name as EventName) : undefined;
+}
+
+const ajv = new Ajv({ allErrors: false, strict: true });
+const validators = new Map<EventName, ValidateFunction>(EVENT_NAMES.map((name) => [name, ajv.compile(catalog[name].schema as object)]));
+
+/** Checks `data` against the event's schema; returns a readable reason when it does not fit. */
+export function validateEvent<N extends EventName>(name: N, data: unknown): { ok: true; data: EventData<N> } | { ok: false; reason: string } {
+  const validate = validators.get(name)!;
+  if (validate(data)) return { ok: true, data: data as EventData<N> };
+  const [first] = validate.errors ?? [];
+  return { ok: false, reason: first ? `${first.instancePath || '(root)'} ${first.message}` : 'invalid' };
+}
+
+/** An event on its way out: the id is chosen once and kept across re-publish. */
+export interface OutgoingEvent<N extends EventName = EventName> {
+  id: string;
+  name: N;
+  /** The partition key: the order id, or the sku for products. */
+  key: string;
+  data: EventData<N>;
+}

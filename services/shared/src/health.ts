@@ -1,0 +1,35 @@
+import Router from '@koa/router';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Whether a process should receive work: false while starting or draining. */
+export interface Readiness {
+  isReady(): Promise<boolean>;
+}
+
+/**
+ * /healthz answers as long as the process can (no dependencies: a restart would not help
+ * a database outage); /readyz asks the dependencies; /metrics is Prometheus text.
+ */
+export function healthRoutes(readiness: Readiness, metrics: Registry): Router {
+  const router = new Router();
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', async (ctx) => {
+    const ready = await readiness.isReady().catch(() => false);
+    ctx.status = ready ? 200 : 503;
+    ctx.body = ready ? { status: 'ready' } : { error: { code: 'NOT_READY', message: 'dependencies down or draining' } };
+  });
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metrics.contentType;
+    ctx.body = await metrics.metrics();
+  });
+  return router;
+}
+
+export function createMetrics(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}

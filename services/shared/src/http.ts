@@ -1,0 +1,60 @@
+import Koa from 'koa';
+import type Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type { Registry } from 'prom-client';
+import { errorHandler } from './errors';
+import { healthRoutes, type Readiness } from './health';
+import { deadLetterRoutes, type DeadLetterStore } from './dead-letters';
+import { subscriptionRoutes, type EventHandlers } from './pubsub';
+import type { Topic } from './events';
+import type { Logger } from './logger';
+
+export interface ServiceAppDeps {
+  log: Logger;
+  readiness: Readiness;
+  metrics: Registry;
+  /** Present for a service that consumes events. */
+  events?: {
+    appId: string;
+    pubsubName: string;
+    appApiToken: string | undefined;
+    topics: readonly Topic[];
+    handlers: EventHandlers;
+    deadLetters: DeadLetterStore;
+  };
+}
+
+/**
+ * The Koa app every service is: one error handler, JSON bodies (including the sidecar's
+ * application/cloudevents+json), health, the Dapr subscription routes and dead letters,
+ * then the service's own routers. It never listens: main() does.
+ */
+export function createServiceApp(deps: ServiceAppDeps, routers: readonly Router[]): Koa {
+  const { log, readiness, metrics, events } = deps;
+  const app = new Koa();
+  app.silent = true; // errors are logged once, by errorHandler
+  app.use(errorHandler(log));
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      extendTypes: { json: ['application/cloudevents+json'] },
+      jsonLimit: '256kb',
+      encoding: 'utf-8',
+    }),
+  );
+  const all = [healthRoutes(readiness, metrics), ...routers];
+  if (events) {
+    const onDeadLetter = (cloudEvent: Record<string, unknown>) => events.deadLetters.record(cloudEvent);
+    all.push(subscriptionRoutes({ ...events, onDeadLetter, log }), deadLetterRoutes(events.deadLetters, events.handlers, log));
+  }
+  for (const router of all) app.use(router.routes()).use(router.allowedMethods());
+  return app;
+}
+
+// The parsed JSON body, as the body parser leaves it. Declared here so that every
+// service that imports this package sees it; handlers validate it before use.
+declare module 'koa' {
+  interface Request {
+    body?: unknown;
+  }
+}

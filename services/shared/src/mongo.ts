@@ -1,0 +1,27 @@
+import { MongoClient, type Db } from 'mongodb';
+
+export interface Database {
+  client: MongoClient;
+  db: Db;
+  ping(): Promise<boolean>;
+}
+
+/** One client per process. Works against MongoDB and FerretDB alike (no transactions, no sessions needed). */
+export async function connectMongo(url: string, dbName: string): Promise<Database> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000, appName: dbName });
+  await client.connect();
+  const db = client.db(dbName);
+  return {
+    client,
+    db,
+    async ping() {
+      await db.command({ ping: 1 });
+      return true;
+    },
+  };
+}
+
+/** True for a duplicate key on a unique index: the "already done" signal of an idempotent write. */
+export function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: unknown }).code === 11000;
+}

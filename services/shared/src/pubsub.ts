@@ -1,0 +1,158 @@
+import Router from '@koa/router';
+import { CommunicationProtocolEnum, DaprClient } from '@dapr/dapr';
+import { catalog, cloudEventType, eventNameOf, validateEvent, type EventData, type EventName, type OutgoingEvent, type Topic } from './events';
+import type { Logger } from './logger';
+
+/** An event as a handler sees it: validated data, the stable id, the trace it belongs to. */
+export interface InboundEvent<N extends EventName = EventName> {
+  id: string;
+  name: N;
+  data: EventData<N>;
+  traceparent: string | undefined;
+}
+
+export type EventHandlers = { [N in EventName]?: (event: InboundEvent<N>) => Promise<void> };
+
+/** Thrown by a handler for an event that can never succeed: Dapr drops it to the dead-letter topic. */
+export class PoisonEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PoisonEventError';
+  }
+}
+
+export type DeliveryStatus = 'SUCCESS' | 'RETRY' | 'DROP';
+
+/** Where a dropped event lands once Dapr re-publishes it: one topic per consuming app. */
+export function deadLetterTopic(appId: string): string {
+  return `deadletter-${appId}`;
+}
+
+/**
+ * Runs one CloudEvent through the handlers and says what Dapr should do with it.
+ * Success → SUCCESS; not in the catalog, failing its schema, or poisoned → DROP
+ * (Dapr moves it to the dead-letter topic); anything else (a database outage) → RETRY.
+ */
+export async function dispatch(handlers: EventHandlers, cloudEvent: unknown, log: Logger): Promise<DeliveryStatus> {
+  const envelope = (cloudEvent ?? {}) as { id?: unknown; type?: unknown; data?: unknown; traceparent?: unknown };
+  const id = typeof envelope.id === 'string' ? envelope.id : undefined;
+  const name = eventNameOf(envelope.type);
+  const context = { eventId: id, type: envelope.type };
+  if (!id || !name) {
+    log.warn(context, 'event dropped: not a CloudEvent of the catalog');
+    return 'DROP';
+  }
+  const handler = handlers[name] as ((event: InboundEvent) => Promise<void>) | undefined;
+  if (!handler) return 'SUCCESS'; // a fact on a topic we read, but not one this service reacts to
+  const checked = validateEvent(name, envelope.data);
+  if (!checked.ok) {
+    log.warn({ ...context, reason: checked.reason }, 'event dropped: data does not match its schema');
+    return 'DROP';
+  }
+  const traceparent = typeof envelope.traceparent === 'string' ? envelope.traceparent : undefined;
+  try {
+    await handler({ id, name, data: checked.data, traceparent });
+    return 'SUCCESS';
+  } catch (err) {
+    if (err instanceof PoisonEventError) {
+      log.warn({ ...context, reason: err.message }, 'event dropped: poisoned');
+      return 'DROP';
+    }
+    log.error({ ...context, err }, 'event handling failed, will retry');
+    return 'RETRY';
+  }
+}
+
+export interface SubscriptionOptions {
+  appId: string;
+  pubsubName: string;
+  /** When set, every call from the sidecar must carry it in `dapr-api-token`. */
+  appApiToken: string | undefined;
+  topics: readonly Topic[];
+  handlers: EventHandlers;
+  /** Receives this app's dead letters (the events it dropped), so they can be listed and replayed. */
+  onDeadLetter: (cloudEvent: Record<string, unknown>) => Promise<void>;
+  log: Logger;
+}
+
+/**
+ * The subscriber side of Dapr pub/sub, served by Koa (not the SDK's DaprServer, which
+ * brings its own Express and swallows handler errors): GET /dapr/subscribe lists the
+ * topics, POST /events/<topic> receives them. Every reply sets a status: Koa's default
+ * 404 would read to Dapr as "drop".
+ */
+export function subscriptionRoutes(options: SubscriptionOptions): Router {
+  const { appId, pubsubName, appApiToken, topics, handlers, onDeadLetter, log } = options;
+  const router = new Router();
+  const deadLetters = deadLetterTopic(appId);
+
+  router.use(async (ctx, next) => {
+    if (appApiToken && ctx.get('dapr-api-token') !== appApiToken) {
+      ctx.status = 401;
+      ctx.body = { error: { code: 'UNAUTHORIZED', message: 'missing or wrong dapr-api-token' } };
+      return;
+    }
+    await next();
+  });
+
+  router.get('/dapr/subscribe', (ctx) => {
+    ctx.body = [
+      ...topics.map((topic) => ({ pubsubname: pubsubName, topic, route: `/events/${topic}`, deadLetterTopic: deadLetters })),
+      { pubsubname: pubsubName, topic: deadLetters, route: '/events/deadletter' },
+    ];
+  });
+
+  for (const topic of topics) {
+    router.post(`/events/${topic}`, async (ctx) => {
+      ctx.status = 200;
+      ctx.body = { status: await dispatch(handlers, ctx.request.body, log) };
+    });
+  }
+
+  router.post('/events/deadletter', async (ctx) => {
+    ctx.status = 200;
+    try {
+      await onDeadLetter(ctx.request.body as Record<string, unknown>);
+      ctx.body = { status: 'SUCCESS' };
+    } catch (err) {
+      log.error({ err }, 'could not store a dead letter, will retry');
+      ctx.body = { status: 'RETRY' };
+    }
+  });
+
+  return router;
+}
+
+export interface Publisher {
+  /** Publishes through the sidecar; resolves once the broker has it, throws otherwise. */
+  publish(event: OutgoingEvent, traceparent?: string): Promise<void>;
+}
+
+export function createDaprClient(daprHttpPort: number, daprApiToken: string | undefined): DaprClient {
+  return new DaprClient({
+    daprHost: '127.0.0.1',
+    daprPort: String(daprHttpPort),
+    communicationProtocol: CommunicationProtocolEnum.HTTP,
+    ...(daprApiToken ? { daprApiToken } : {}),
+  });
+}
+
+export function createPublisher(client: DaprClient, pubsubName: string, source: string): Publisher {
+  return {
+    async publish(event, traceparent) {
+      const metadata: Record<string, string> = {
+        'cloudevent.id': event.id,
+        'cloudevent.type': cloudEventType(event.name),
+        'cloudevent.source': source,
+        partitionKey: event.key,
+      };
+      if (traceparent) metadata['cloudevent.traceparent'] = traceparent;
+      // The SDK returns the error instead of throwing it (js-sdk #720): turn it back into a throw.
+      const { error } = await client.pubsub.publish(pubsubName, catalog[event.name].topic, event.data, {
+        contentType: 'application/json',
+        metadata,
+      });
+      if (error) throw new Error(`publish ${event.name} ${event.id} failed: ${String(error)}`);
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import http from 'node:http';
+import type Koa from 'koa';
+import type { Db } from 'mongodb';
+import type { Registry } from 'prom-client';
+import type { BaseConfig } from './config';
+import { createDeadLetterStore, type DeadLetterStore } from './dead-letters';
+import { createMetrics, type Readiness } from './health';
+import { createLifecycle } from './lifecycle';
+import { createLogger, type Logger } from './logger';
+import { connectMongo } from './mongo';
+import { createDaprClient, createPublisher, type Publisher } from './pubsub';
+
+/** What every service gets from its start: the clients it may use, made once. */
+export interface Infra<C extends BaseConfig> {
+  config: C;
+  log: Logger;
+  db: Db;
+  publisher: Publisher;
+  deadLetters: DeadLetterStore;
+  readiness: Readiness;
+  metrics: Registry;
+}
+
+export interface ServiceParts {
+  app: Koa;
+  /** Background work (relays, timers), started once the server listens. */
+  start?: () => void;
+  /** Stops that work; called after HTTP has drained, before the clients close. */
+  stop?: () => Promise<void>;
+}
+
+/**
+ * The start of every service: config → clients → the service's own parts → listen, and
+ * the orderly stop on SIGTERM. A bad config or an unreachable database exits 1 with a
+ * message that names the cause.
+ */
+export async function runService<C extends BaseConfig>(
+  name: string,
+  loadConfig: () => C,
+  build: (infra: Infra<C>) => Promise<ServiceParts>,
+): Promise<void> {
+  let config: C;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    process.stderr.write(`${name}: invalid configuration: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const log = createLogger(name, config.logLevel);
+  try {
+    const mongo = await connectMongo(config.mongodbUrl, config.mongodbDb);
+    const dapr = createDaprClient(config.daprHttpPort, config.daprApiToken);
+    const lifecycle = createLifecycle(log, config.shutdownGraceMs, () => mongo.ping());
+    const infra: Infra<C> = {
+      config,
+      log,
+      db: mongo.db,
+      publisher: createPublisher(dapr, config.pubsubName, name),
+      deadLetters: await createDeadLetterStore(mongo.db),
+      readiness: lifecycle,
+      metrics: createMetrics(name),
+    };
+    const parts = await build(infra);
+    const server = http.createServer(parts.app.callback());
+    await new Promise<void>((resolve) => server.listen(config.port, resolve));
+    parts.start?.();
+    lifecycle.listenForShutdown(server, [async () => parts.stop?.(), () => mongo.client.close()]);
+    log.info({ port: config.port }, 'listening');
+  } catch (err) {
+    log.fatal({ err }, 'could not start');
+    process.exit(1);
+  }
+}

@@ -1,0 +1,18 @@
+import Ajv, { type JSONSchemaType, type ValidateFunction } from 'ajv';
+import { ValidationError } from './errors';
+
+const ajv = new Ajv({ allErrors: false, strict: true });
+
+/**
+ * A request-body checker built from a JSON Schema: returns the typed body or throws a
+ * 400 ValidationError that names the offending field.
+ */
+export function bodyValidator<T>(schema: JSONSchemaType<T> | object): (body: unknown) => T {
+  const validate = ajv.compile(schema) as ValidateFunction<T>;
+  return (body) => {
+    if (validate(body)) return body;
+    const [first] = validate.errors ?? [];
+    const where = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : 'body';
+    throw new ValidationError(`${where} ${first?.message ?? 'is invalid'}`);
+  };
+}
