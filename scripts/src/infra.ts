@@ -1,0 +1,137 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import type { ProcessGroup } from './processes';
+import type { Toolchain } from './toolchain';
+import { portOpen, waitFor } from './wait';
+
+export type Broker = 'kafka' | 'rabbitmq';
+
+export interface InfraPorts {
+  postgres: number;
+  mongo: number;
+  kafka: number;
+  kafkaController: number;
+  rabbitmq: number;
+  rabbitmqDist: number;
+  epmd: number;
+}
+
+/** PostgreSQL refuses to run as root; as root we run it as the `postgres` user the package made. */
+function postgresUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/** PostgreSQL, then FerretDB on it: the MongoDB-wire database every service uses. */
+export async function startDatabase(group: ProcessGroup, tools: Toolchain, dir: string, ports: InfraPorts): Promise<string> {
+  const data = join(dir, 'pgdata');
+  const user = postgresUser();
+  mkdirSync(dir, { recursive: true });
+  if (user) chownSync(dir, user.uid, user.gid);
+  if (!existsSync(join(data, 'PG_VERSION'))) {
+    execFileSync(join(tools.postgresBin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { stdio: 'pipe', ...user });
+  }
+  // fsync off: a local development and test database, and writes get far cheaper.
+  group.start('postgres', join(tools.postgresBin, 'postgres'), ['-D', data, '-p', String(ports.postgres), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200'], user ?? {});
+  await waitFor('postgres', () => portOpen(ports.postgres), 30_000);
+  group.start('ferretdb', tools.ferretdb, [
+    '--handler=postgresql',
+    `--postgresql-url=postgres://postgres@127.0.0.1:${ports.postgres}/postgres`,
+    `--listen-addr=127.0.0.1:${ports.mongo}`,
+    '--telemetry=disable',
+    `--state-dir=${dir}`,
+    '--log-level=warn',
+    '--debug-addr=-',
+  ]);
+  const url = `mongodb://127.0.0.1:${ports.mongo}`;
+  await waitFor('ferretdb', () => mongoPing(url), 30_000);
+  return url;
+}
+
+async function mongoPing(url: string): Promise<boolean> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 1_000 });
+  try {
+    await client.db('admin').command({ ping: 1 });
+    return true;
+  } finally {
+    await client.close();
+  }
+}
+
+/** One Kafka node in KRaft mode; returns the bootstrap address. */
+export async function startKafka(group: ProcessGroup, tools: Toolchain, dir: string, ports: InfraPorts): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const config = join(dir, 'server.properties');
+  writeFileSync(
+    config,
+    [
+      'process.roles=broker,controller',
+      'node.id=1',
+      `controller.quorum.voters=1@127.0.0.1:${ports.kafkaController}`,
+      `listeners=PLAINTEXT://127.0.0.1:${ports.kafka},CONTROLLER://127.0.0.1:${ports.kafkaController}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${ports.kafka}`,
+      'controller.listener.names=CONTROLLER',
+      'inter.broker.listener.name=PLAINTEXT',
+      `log.dirs=${join(dir, 'data')}`,
+      // Six partitions per topic: up to six replicas of a consumer share the work.
+      'num.partitions=6',
+      'auto.create.topics.enable=true',
+      'offsets.topic.replication.factor=1',
+      'offsets.topic.num.partitions=6',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'min.insync.replicas=1',
+      // A consumer group forms at once instead of waiting 3 s for more members.
+      'group.initial.rebalance.delay.ms=0',
+      '',
+    ].join('\n'),
+  );
+  const java = ['-cp', `${tools.kafkaLibs}/*`];
+  if (!existsSync(join(dir, 'data', 'meta.properties'))) {
+    execFileSync('java', [...java, 'kafka.tools.StorageTool', 'format', '-t', 'MkU3OEVBNTcwNTJENDM2Qk', '-c', config], { stdio: 'pipe' });
+  }
+  writeFileSync(join(dir, 'log4j.properties'), 'log4j.rootLogger=WARN, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n\nlog4j.logger.kafka.server.KafkaServer=INFO\n');
+  group.start('kafka', 'java', ['-Xms256m', '-Xmx512m', `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`, ...java, 'kafka.Kafka', config]);
+  await waitFor('kafka', () => portOpen(ports.kafka), 60_000);
+  return `127.0.0.1:${ports.kafka}`;
+}
+
+/** RabbitMQ with its own epmd, data directory and node name, so nothing of it outlives the run. */
+export async function startRabbitmq(group: ProcessGroup, tools: Toolchain, dir: string, ports: InfraPorts): Promise<string> {
+  mkdirSync(join(dir, 'log'), { recursive: true });
+  writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
+  const node = `eventmart${ports.rabbitmq}@localhost`;
+  const env = {
+    HOME: dir,
+    ERL_EPMD_PORT: String(ports.epmd),
+    RABBITMQ_NODENAME: node,
+    RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
+    RABBITMQ_NODE_PORT: String(ports.rabbitmq),
+    RABBITMQ_DIST_PORT: String(ports.rabbitmqDist),
+    RABBITMQ_MNESIA_BASE: join(dir, 'mnesia'),
+    RABBITMQ_LOG_BASE: join(dir, 'log'),
+    RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'enabled_plugins'),
+    RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq'),
+    RABBITMQ_LOGS: '-',
+  };
+  writeFileSync(join(dir, 'rabbitmq.conf'), 'log.console.level = warning\n');
+  group.start('epmd', 'epmd', ['-port', String(ports.epmd), '-address', '127.0.0.1']);
+  await waitFor('epmd', () => portOpen(ports.epmd), 10_000);
+  group.start('rabbitmq', join(tools.rabbitmqBin, 'rabbitmq-server'), [], { env, cwd: dir });
+  const diagnostics = join(tools.rabbitmqBin, 'rabbitmq-diagnostics');
+  // `ping` answers before the broker accepts clients; check_running waits for the app itself.
+  await waitFor(
+    'rabbitmq',
+    async () => {
+      execFileSync(diagnostics, ['-q', 'check_running'], { env: { ...process.env, ...env }, stdio: 'pipe', timeout: 10_000 });
+      return portOpen(ports.rabbitmq);
+    },
+    60_000,
+    500,
+  );
+  return `amqp://guest:guest@127.0.0.1:${ports.rabbitmq}`;
+}
+

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** Where the output of a started process goes: one prefixed terminal, or one file per process. */
+export type LogSink = { kind: 'terminal' } | { kind: 'files'; dir: string };
+
+const COLORS = [36, 33, 35, 32, 34, 91, 92, 93, 94, 95, 96];
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Run as this user id and group id (PostgreSQL will not run as root). */
+  uid?: number;
+  gid?: number;
+}
+
+export interface Started {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Every process a run starts, so that one call stops them all, children of children
+ * included: each runs in its own process group, and stopping signals the whole group.
+ */
+export class ProcessGroup {
+  private readonly started: Started[] = [];
+  private readonly files: WriteStream[] = [];
+  private color = 0;
+
+  constructor(private readonly sink: LogSink) {}
+
+  start(name: string, command: string, args: readonly string[], options: StartOptions = {}): Started {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
+      env: { ...process.env, ...options.env },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.pipeLogs(name, child);
+    const exited = new Promise<number | null>((resolve) => {
+      child.once('exit', (code) => resolve(code));
+      child.once('error', (err) => {
+        this.write(name, `failed to start: ${err.message}`);
+        resolve(-1);
+      });
+    });
+    const entry = { name, child, exited };
+    this.started.push(entry);
+    return entry;
+  }
+
+  /** Stops everything, last started first: sidecars before apps, apps before the broker. */
+  async stopAll(graceMs = 15_000): Promise<void> {
+    for (const entry of this.started.reverse()) await stop(entry, graceMs);
+    this.started.length = 0;
+    await Promise.all(this.files.map((file) => new Promise((resolve) => file.end(resolve))));
+  }
+
+  async stop(name: string, graceMs = 15_000): Promise<void> {
+    const entry = this.started.find((s) => s.name === name);
+    if (entry) await stop(entry, graceMs);
+  }
+
+  private pipeLogs(name: string, child: ChildProcess) {
+    if (this.sink.kind === 'files') {
+      const file = createWriteStream(join(this.sink.dir, `${name}.log`), { flags: 'a' });
+      this.files.push(file);
+      child.stdout!.pipe(file, { end: false });
+      child.stderr!.pipe(file, { end: false });
+      return;
+    }
+    const color = COLORS[this.color++ % COLORS.length];
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => this.write(name, line, color));
+    }
+  }
+
+  private write(name: string, line: string, color = 31) {
+    if (this.sink.kind === 'terminal') process.stdout.write(`\x1b[${color}m${name.padEnd(16)}|\x1b[0m ${line}\n`);
+  }
+}
+
+async function stop({ child, exited }: Started, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  signalGroup(child.pid, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+  // Whatever the leader left in its group (a JVM's or Erlang's helpers) goes too.
+  signalGroup(child.pid, 'SIGKILL');
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}

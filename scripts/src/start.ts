@@ -1,0 +1,66 @@
+/**
+ * `npm start [-- --broker kafka|rabbitmq] [--scale inventory=3 ...]`: the whole system as
+ * local processes with real sidecars, broker and database, in one terminal. Ctrl-C stops
+ * every process it started.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SERVICE_NAMES, standardPorts, startSystem, type ServiceName } from './system';
+
+function parseScale(values: string[]): Partial<Record<ServiceName, number>> {
+  const scale: Partial<Record<ServiceName, number>> = {};
+  for (const value of values) {
+    const match = /^([a-z]+)=(\d+)$/.exec(value);
+    const service = match?.[1] as ServiceName | undefined;
+    const count = Number(match?.[2]);
+    if (!service || !SERVICE_NAMES.includes(service) || count < 1 || count > 6) {
+      throw new Error(`--scale ${value}: expected <service>=<1..6> with service one of ${SERVICE_NAMES.join(', ')}`);
+    }
+    scale[service] = count;
+  }
+  return scale;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      broker: { type: 'string', default: 'kafka' },
+      scale: { type: 'string', multiple: true, default: [] },
+      'data-dir': { type: 'string', default: join(process.env.EVENTMART_DATA ?? '/var/tmp/eventmart', 'dev') },
+    },
+  });
+  const broker = values.broker;
+  if (broker !== 'kafka' && broker !== 'rabbitmq') throw new Error(`--broker ${broker}: expected kafka or rabbitmq`);
+  const scale = parseScale(values.scale);
+
+  const startedAt = Date.now();
+  console.log(`starting Eventmart on ${broker} (data in ${values['data-dir']}) …`);
+  const system = await startSystem({ broker, scale, runDir: join(values['data-dir'], broker), ports: standardPorts(), logs: { kind: 'terminal' } });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping every process …`);
+    await system.stop();
+    console.log('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  console.log(`\n\x1b[1mEventmart is ready in ${seconds}s\x1b[0m (broker: ${broker})`);
+  console.log(`  shop page        http://localhost:8080`);
+  console.log(`  order API        http://localhost:3000/orders`);
+  console.log(`  payment API      http://localhost:3001/accounts/<customerId>`);
+  console.log(`  inventory API    http://localhost:3002/products`);
+  console.log(`  shipping API     http://localhost:3003/shipments/<orderId>`);
+  for (const replica of system.replicas.filter((r) => r.index > 0)) console.log(`  ${replica.service} replica ${replica.index + 1} on ${replica.url}`);
+  console.log('Ctrl-C stops everything.\n');
+}
+
+main().catch((err: unknown) => {
+  console.error(`npm start failed: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDatabase, startKafka, startRabbitmq, type Broker, type InfraPorts } from './infra';
+import { ProcessGroup, type LogSink } from './processes';
+import { locateToolchain, REPO_ROOT } from './toolchain';
+import { httpOk, waitFor } from './wait';
+
+/** The five services: app id = name, with the HTTP port of their first replica. */
+export const SERVICES = {
+  order: 3000,
+  payment: 3001,
+  inventory: 3002,
+  shipping: 3003,
+  notification: 8080,
+} as const;
+export type ServiceName = keyof typeof SERVICES;
+export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
+
+export interface PortPlan extends InfraPorts {
+  services: Record<ServiceName, number>;
+  /** Extra replicas, and every sidecar, take ports from here upwards. */
+  dynamicBase: number;
+}
+
+/** The ports of `npm start`: the contract's service ports and the brokers' usual ones. */
+export function standardPorts(): PortPlan {
+  return {
+    postgres: 55432,
+    mongo: 27017,
+    kafka: 9092,
+    kafkaController: 9093,
+    rabbitmq: 5672,
+    rabbitmqDist: 25672,
+    epmd: 14369,
+    services: { ...SERVICES },
+    dynamicBase: 40000,
+  };
+}
+
+/** Ports shifted out of the way of a running `npm start`, for tests: one block of 1000 per slot. */
+export function testPorts(slot: number): PortPlan {
+  const base = 41000 + slot * 1000;
+  return {
+    postgres: base,
+    mongo: base + 1,
+    kafka: base + 2,
+    kafkaController: base + 3,
+    rabbitmq: base + 4,
+    rabbitmqDist: base + 5,
+    epmd: base + 6,
+    services: { order: base + 10, payment: base + 11, inventory: base + 12, shipping: base + 13, notification: base + 14 },
+    dynamicBase: base + 100,
+  };
+}
+
+export interface SystemOptions {
+  broker: Broker;
+  /** Replicas per service; 1 when not named. */
+  scale?: Partial<Record<ServiceName, number>>;
+  /** Where databases, broker data and (for a files sink) logs live. */
+  runDir: string;
+  ports: PortPlan;
+  logs: LogSink;
+  /** Extra environment per service, e.g. short shipping delays in tests. */
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+  logLevel?: string;
+}
+
+export interface Replica {
+  service: ServiceName;
+  index: number;
+  appPort: number;
+  daprHttpPort: number;
+  url: string;
+}
+
+export interface RunningSystem {
+  broker: Broker;
+  /** The first replica of each service. */
+  urls: Record<ServiceName, string>;
+  replicas: Replica[];
+  mongoUrl: string;
+  brokerAddress: string;
+  group: ProcessGroup;
+  /** Stops one replica (its sidecar, then the app), as a crash or a scale-down would. */
+  stopReplica(replica: Replica): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole system as local processes: the database, the broker, and every
+ * replica of every service with its own real daprd sidecar reading components/<broker>.
+ * Resolves once every app and sidecar is ready; on failure it stops what it started.
+ */
+export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
+  const { broker, ports, runDir, logs } = options;
+  const tools = locateToolchain();
+  mkdirSync(runDir, { recursive: true });
+  const group = new ProcessGroup(logs);
+  try {
+    const mongoUrl = await startDatabase(group, tools, join(runDir, 'db'), ports);
+    const brokerAddress =
+      broker === 'kafka' ? await startKafka(group, tools, join(runDir, 'kafka'), ports) : await startRabbitmq(group, tools, join(runDir, 'rabbitmq'), ports);
+
+    // Tokens both ways between app and sidecar, new for every run.
+    const daprApiToken = randomBytes(16).toString('hex');
+    const appApiToken = randomBytes(16).toString('hex');
+    const components = join(REPO_ROOT, 'components', broker);
+    const configuration = join(components, 'configuration.yaml');
+    let next = ports.dynamicBase;
+    const replicas: Replica[] = [];
+
+    for (const service of SERVICE_NAMES) {
+      const count = options.scale?.[service] ?? 1;
+      for (let index = 0; index < count; index++) {
+        const appPort = index === 0 ? ports.services[service] : next++;
+        const [daprHttpPort, daprGrpcPort, metricsPort] = [next++, next++, next++];
+        const name = count > 1 ? `${service}-${index + 1}` : service;
+        group.start(name, process.execPath, [join(REPO_ROOT, 'services', service, 'dist', 'main.js')], {
+          env: {
+            PORT: String(appPort),
+            MONGODB_URL: mongoUrl,
+            DAPR_HTTP_PORT: String(daprHttpPort),
+            DAPR_GRPC_PORT: String(daprGrpcPort),
+            DAPR_API_TOKEN: daprApiToken,
+            APP_API_TOKEN: appApiToken,
+            LOG_LEVEL: options.logLevel ?? 'info',
+            ...options.env?.[service],
+          },
+        });
+        group.start(`${name}-dapr`, tools.daprd, [
+          '--app-id', service,
+          '--app-port', String(appPort),
+          '--app-protocol', 'http',
+          '--dapr-http-port', String(daprHttpPort),
+          '--dapr-grpc-port', String(daprGrpcPort),
+          '--metrics-port', String(metricsPort),
+          '--dapr-listen-addresses', '127.0.0.1',
+          '--resources-path', components,
+          ...(existsSync(configuration) ? ['--config', configuration] : []),
+          '--log-level', 'warn',
+          '--log-as-json',
+        ], {
+          env: {
+            KAFKA_BROKERS: broker === 'kafka' ? brokerAddress : '',
+            RABBITMQ_URL: broker === 'rabbitmq' ? brokerAddress : '',
+            DAPR_API_TOKEN: daprApiToken,
+            APP_API_TOKEN: appApiToken,
+          },
+        });
+        replicas.push({ service, index, appPort, daprHttpPort, url: `http://127.0.0.1:${appPort}` });
+      }
+    }
+
+    await Promise.all(
+      replicas.map(async ({ url, daprHttpPort, service, index }) => {
+        await waitFor(`${service}#${index + 1} /readyz`, () => httpOk(`${url}/readyz`), 60_000);
+        await waitFor(`${service}#${index + 1} sidecar`, () => httpOk(`http://127.0.0.1:${daprHttpPort}/v1.0/healthz`), 90_000);
+      }),
+    );
+
+    const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${ports.services[s]}`])) as Record<ServiceName, string>;
+    return {
+      broker,
+      urls,
+      replicas,
+      mongoUrl,
+      brokerAddress,
+      group,
+      async stopReplica({ service, index }) {
+        const name = (options.scale?.[service] ?? 1) > 1 ? `${service}-${index + 1}` : service;
+        await group.stop(`${name}-dapr`);
+        await group.stop(name);
+      },
+      stop: () => group.stopAll(),
+    };
+  } catch (err) {
+    await group.stopAll();
+    throw err;
+  }
+}
