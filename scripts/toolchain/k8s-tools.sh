@@ -29,7 +29,9 @@ CHECK_SRC=$ROOT/scripts/toolchain/k8scheck
 # The helper is rebuilt whenever its source changes.
 CHECK_VERSION=$(cat "$CHECK_SRC/go.mod" "$CHECK_SRC/go.sum" "$CHECK_SRC/main.go" | sha256sum | cut -c1-12)
 
-HELM=$CACHE/helm-$HELM_VERSION/helm
+# Built like helm's own Makefile does, with the Kubernetes version of its client libraries
+# (1.34 for v3.19) as the default of .Capabilities.KubeVersion: a plain `go install` says 1.20.
+HELM=$CACHE/helm-$HELM_VERSION-k8s1.34/helm
 KUBECONFORM=$CACHE/kubeconform-$KUBECONFORM_VERSION/kubeconform
 KUBE_SCORE=$CACHE/kube-score-$KUBE_SCORE_VERSION/kube-score
 K8SCHECK=$CACHE/k8scheck-$CHECK_VERSION/k8scheck
@@ -55,13 +57,13 @@ need python3 "install Python 3"
 # Go builds share the machine's two cores with everything else.
 export GOFLAGS="${GOFLAGS:-} -p=1"
 
-# go_install DEST MODULE/PATH@VERSION: build one command into DEST's folder.
+# go_install DEST MODULE/PATH@VERSION [LDFLAGS]: build one command into DEST's folder.
 go_install() {
-  local dest=$1 pkg=$2
+  local dest=$1 pkg=$2 ldflags=${3:-}
   [[ -x $dest ]] && return 0
   say "building $pkg (a few minutes on a cold cache)"
   mkdir -p "$(dirname "$dest")"
-  GOBIN=$(dirname "$dest") CGO_ENABLED=0 go install "$pkg" ||
+  GOBIN=$(dirname "$dest") CGO_ENABLED=0 go install -ldflags="$ldflags" "$pkg" ||
     die "go install $pkg failed; is the Go module proxy reachable?"
   [[ -x $dest ]] || die "go install $pkg did not produce $dest"
 }
@@ -74,7 +76,11 @@ module_dir() {
   echo "$dir"
 }
 
-go_install "$HELM" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+helm_ldflags="-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+for pkg in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
+  helm_ldflags+=" -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=34"
+done
+go_install "$HELM" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" "$helm_ldflags"
 go_install "$KUBECONFORM" "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION"
 go_install "$KUBE_SCORE" "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION"
 

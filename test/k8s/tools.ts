@@ -1,0 +1,128 @@
+// Where scripts/toolchain/k8s-tools.sh put the tools and schemas, and small wrappers to run
+// them. The paths come from the script itself (`--print`), so the two never disagree.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+export const ROOT = resolve(__dirname, '../..');
+const SCRIPT = 'scripts/toolchain/k8s-tools.sh';
+
+export interface Tools {
+  helm: string;
+  kubeconform: string;
+  kubeScore: string;
+  k8scheck: string;
+  kubernetesSchemas: string;
+  crdSchemas: string;
+  skaffoldSchema: string;
+}
+
+let cached: Tools | undefined;
+
+export function tools(): Tools {
+  if (cached) return cached;
+  const out = execFileSync('bash', [join(ROOT, SCRIPT), '--print'], { encoding: 'utf8' });
+  const [helm, kubeconform, kubeScore, k8scheck, kubernetesSchemas, crdSchemas, skaffoldSchema] = out.trim().split('\n');
+  const found = { helm, kubeconform, kubeScore, k8scheck, kubernetesSchemas, crdSchemas, skaffoldSchema } as Record<string, string | undefined>;
+  const missing = Object.entries(found).filter(([, path]) => !path || !existsSync(path));
+  if (missing.length > 0) {
+    throw new Error(
+      `missing k8s test tools: ${missing.map(([name, path]) => `${name} (${path})`).join(', ')}.\n` +
+        `Run: bash ${SCRIPT}`,
+    );
+  }
+  cached = found as unknown as Tools;
+  return cached;
+}
+
+/** A variable the toolchain script pins, e.g. scriptVar('KUBERNETES_VERSION'). */
+export function scriptVar(name: string): string {
+  const match = new RegExp(`^${name}=(\\S+)$`, 'm').exec(readFileSync(join(ROOT, SCRIPT), 'utf8'));
+  if (!match?.[1]) throw new Error(`${SCRIPT} does not set ${name}`);
+  return match[1];
+}
+
+export const KUBERNETES_VERSION = scriptVar('KUBERNETES_VERSION');
+
+export interface RunResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a tool from the repository root; never throws on a non-zero exit. */
+export function run(command: string, args: string[], input?: string): RunResult {
+  const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', input, maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `helm template` of charts/eventmart with --set pairs; throws with helm's message on failure. */
+export function renderChart(set: Record<string, string | number | boolean> = {}): string {
+  const args = ['template', 'eventmart', 'charts/eventmart', '--namespace', 'default', '--kube-version', KUBERNETES_VERSION];
+  for (const [key, value] of Object.entries(set)) args.push('--set', `${key}=${String(value)}`);
+  const result = run(tools().helm, args);
+  if (result.status !== 0) throw new Error(`helm template failed:\n${result.stderr}`);
+  return result.stdout;
+}
+
+/** The values the tests render the chart with: Kafka, RabbitMQ and a scaled-out shape. */
+export const PROFILES: Record<string, Record<string, string | number | boolean>> = {
+  kafka: { broker: 'kafka' },
+  rabbitmq: { broker: 'rabbitmq' },
+  'kafka-scaled': {
+    broker: 'kafka',
+    'services.inventory.replicas': 3,
+    'services.shipping.replicas': 2,
+    'services.order.autoscaling.enabled': true,
+    'services.order.autoscaling.minReplicas': 2,
+    'services.payment.keda.enabled': true,
+    'services.notification.replicas': 2,
+  },
+  'rabbitmq-scaled': {
+    broker: 'rabbitmq',
+    'services.inventory.replicas': 3,
+    'services.payment.keda.enabled': true,
+    'services.shipping.keda.enabled': true,
+    'services.order.replicas': 2,
+  },
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; [k: string]: any }; [k: string]: any };
+
+export function parseManifests(text: string): Manifest[] {
+  return parseAllDocuments(text)
+    .map((doc) => {
+      if (doc.errors.length > 0) throw doc.errors[0];
+      return doc.toJS() as Manifest | null;
+    })
+    .filter((doc): doc is Manifest => doc !== null);
+}
+
+export function readYaml(path: string): Manifest[] {
+  return parseManifests(readFileSync(join(ROOT, path), 'utf8'));
+}
+
+/** Writes text to a fresh temporary file and returns its path. */
+export function tempFile(name: string, text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'eventmart-k8s-')), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** kubeconform, strict, against the pinned Kubernetes schemas and the Dapr and KEDA CRD schemas. */
+export function kubeconform(paths: string[]): RunResult {
+  const t = tools();
+  return run(t.kubeconform, [
+    '-strict',
+    '-summary',
+    '-output', 'json',
+    '-kubernetes-version', KUBERNETES_VERSION,
+    '-schema-location', join(t.kubernetesSchemas, '{{ .ResourceKind }}{{ .KindSuffix }}.json'),
+    '-schema-location', join(t.crdSchemas, '{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json'),
+    ...paths,
+  ]);
+}
