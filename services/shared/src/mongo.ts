@@ -25,3 +25,25 @@ export async function connectMongo(url: string, dbName: string): Promise<Databas
 export function isDuplicateKey(err: unknown): boolean {
   return (err as { code?: unknown }).code === 11000;
 }
+
+/** A versioned write found another version than it read: someone else wrote first. */
+export class ConcurrencyError extends Error {
+  constructor(what: string) {
+    super(`${what} changed underneath`);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+/**
+ * Runs read-decide-write until the write lands: on a ConcurrencyError the state is read
+ * again and the decision made anew. Bounded: a hot spot fails loudly instead of spinning.
+ */
+export async function retryOnConflict<T>(attempt: () => Promise<T>, maxAttempts = 20): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError) || i >= maxAttempts) throw err;
+    }
+  }
+}

@@ -84,11 +84,12 @@ export const catalog = {
   'order.cancelled': {
     topic: 'orders',
     summary: 'The order will not be fulfilled; consumers compensate what they did for it.',
+    // customerId lets payment find the ledger to refund (or to remember the cancellation in).
     schema: {
       type: 'object',
       additionalProperties: false,
-      required: ['orderId', 'reason'],
-      properties: { orderId: id, reason },
+      required: ['orderId', 'customerId', 'reason'],
+      properties: { orderId: id, customerId: id, reason },
     },
   },
   'order.shipped': { topic: 'orders', summary: 'The courier has the parcel.', schema: orderOnly },

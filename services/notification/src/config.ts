@@ -1,0 +1,20 @@
+import { baseConfigSpec, int, readConfig, str, type BaseConfig } from '@eventmart/shared';
+
+export interface Config extends BaseConfig {
+  /** Base URL of the order API as the browser reaches it. */
+  orderApiUrl: string;
+  streamBufferSize: number;
+  streamMaxBufferedBytes: number;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  return readConfig<Config>(
+    {
+      ...baseConfigSpec('notification', 8080),
+      orderApiUrl: ['ORDER_API_URL', str('http://localhost:3000')],
+      streamBufferSize: ['STREAM_BUFFER_SIZE', int(1_000, { min: 1, max: 1_000_000 })],
+      streamMaxBufferedBytes: ['STREAM_MAX_BUFFERED_BYTES', int(256 * 1024, { min: 1024 })],
+    },
+    env,
+  );
+}

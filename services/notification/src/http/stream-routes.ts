@@ -1,0 +1,76 @@
+import Router from '@koa/router';
+import type { Logger } from '@eventmart/shared';
+import type { FeedEvent, RecentEvents } from '../domain/recent-events';
+import type { LiveFeed } from '../events/live-feed';
+
+export interface StreamOptions {
+  /** A client with more than this many bytes unsent is cut off; it resumes on reconnect. */
+  maxBufferedBytes: number;
+  heartbeatMs: number;
+}
+
+function frame({ id, type, data, orderId, at }: FeedEvent): string {
+  return `id: ${id}\nevent: message\ndata: ${JSON.stringify({ id, type, orderId, data, at })}\n\n`;
+}
+
+/**
+ * GET /stream: Server-Sent Events of every customer-facing event, `?orderId=` to filter,
+ * `Last-Event-ID` (header, or `lastEventId` query for a first connect) to resume.
+ */
+export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: StreamOptions, log: Logger): Router {
+  const router = new Router();
+  let open = 0;
+
+  router.get('/stream', (ctx) => {
+    const orderId = typeof ctx.query.orderId === 'string' ? ctx.query.orderId : undefined;
+    const lastEventId = ctx.get('Last-Event-ID') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : undefined);
+    const wanted = (event: FeedEvent) => orderId === undefined || event.orderId === orderId;
+    const res = ctx.res;
+
+    ctx.respond = false; // the response is a stream we write ourselves
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write('retry: 1000\n\n');
+
+    let closed = false;
+    let stopListening = () => {};
+    let heartbeat: NodeJS.Timeout | undefined;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      stopListening();
+      open--;
+      res.destroy();
+    };
+    const send = (chunk: string) => {
+      if (closed) return;
+      // A stalled reader must not grow our memory: past the limit it is cut off.
+      if (res.writableLength > options.maxBufferedBytes) {
+        log.warn({ buffered: res.writableLength }, 'stream client too slow, disconnecting');
+        close();
+        return;
+      }
+      res.write(chunk);
+    };
+
+    open++;
+    res.once('close', close);
+    for (const event of recent.since(lastEventId)) if (wanted(event)) send(frame(event));
+    if (closed) return; // cut off while catching up
+    stopListening = feed.listen((event) => {
+      if (wanted(event)) send(frame(event));
+    });
+    heartbeat = setInterval(() => send(': keep-alive\n\n'), options.heartbeatMs);
+  });
+
+  router.get('/stream/stats', (ctx) => {
+    ctx.body = { clients: open, buffered: recent.size };
+  });
+
+  return router;
+}

@@ -1,0 +1,15 @@
+import { runService } from '@eventmart/shared';
+import { TOPICS } from '@eventmart/shared/events';
+import { createApp } from './app';
+import { loadConfig } from './config';
+import { RecentEvents } from './domain/recent-events';
+import { createLiveFeed } from './events/live-feed';
+
+void runService('notification', loadConfig, async ({ config, log, deadLetters, readiness, metrics }) => {
+  const recent = new RecentEvents(config.streamBufferSize);
+  const feed = createLiveFeed(recent);
+  const events = { appId: 'notification', pubsubName: config.pubsubName, appApiToken: config.appApiToken, topics: TOPICS, handlers: feed.handlers, deadLetters };
+  return {
+    app: createApp({ log, readiness, metrics, events, recent, feed, orderApiUrl: config.orderApiUrl, stream: { maxBufferedBytes: config.streamMaxBufferedBytes, heartbeatMs: 15_000 } }),
+  };
+});

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { PoisonEventError, retryOnConflict, type EventHandlers, type InboundEvent, type Logger } from '@eventmart/shared';
+import { FACTS, react, type FactName } from '../domain/order';
+import type { EventStore } from '../store/event-store';
+import type { CatalogStore } from '../store/catalog-store';
+import type { OutboxRelay } from './outbox-relay';
+
+export interface SagaDeps {
+  store: EventStore;
+  catalog: CatalogStore;
+  relay: OutboxRelay;
+  log: Logger;
+  now?: () => string;
+}
+
+/**
+ * The process manager's inbox: each fact about an order is recorded in the order's
+ * stream (with the fact's event id, in the same write) and may move the order on.
+ * A copy of a fact is recognised by its id and changes nothing.
+ */
+export function createSagaHandlers({ store, catalog, relay, log, now = () => new Date().toISOString() }: SagaDeps): EventHandlers {
+  async function onFact(event: InboundEvent<FactName>) {
+    const { orderId } = event.data;
+    // Another fact about the same order may win the race: then read the stream again and redecide.
+    await retryOnConflict(async () => {
+      const stream = await store.load(orderId);
+      if (!stream) throw new PoisonEventError(`no order ${orderId}`);
+      if (stream.handled.includes(event.id)) return;
+      const next = react(stream.events, { name: event.name, data: event.data });
+      if (next.length > 0) await store.append(stream, next, next.map(() => randomUUID()), now(), event.id);
+    });
+    // Publishing now only makes it prompt: the relay's timer publishes it otherwise.
+    await relay.flush().catch((err: unknown) => log.warn({ err, orderId }, 'outbox flush failed, the relay will retry'));
+  }
+
+  const handlers: EventHandlers = {
+    'product.changed': async ({ data }) => catalog.apply(data),
+  };
+  for (const name of FACTS) (handlers as Record<string, typeof onFact>)[name] = onFact;
+  return handlers;
+}

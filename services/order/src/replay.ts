@@ -1,0 +1,33 @@
+/**
+ * `npm run replay`: rebuilds order's read models from the event store. Every view is
+ * dropped and written again by folding its stream, so the result is what the events say.
+ */
+import { connectMongo, createLogger } from '@eventmart/shared';
+import { loadConfig } from './config';
+import { fold } from './domain/order';
+import { createEventStore } from './store/event-store';
+import { createOrderViews } from './store/order-views';
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger('order-replay', config.logLevel);
+  const mongo = await connectMongo(config.mongodbUrl, config.mongodbDb);
+  try {
+    const store = await createEventStore(mongo.db);
+    const views = await createOrderViews(mongo.db);
+    await views.clear();
+    let count = 0;
+    for await (const stream of store.all()) {
+      await views.project(fold(stream.events));
+      count++;
+    }
+    log.info({ orders: count }, 'read models rebuilt from the event store');
+  } finally {
+    await mongo.client.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`replay failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});

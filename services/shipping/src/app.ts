@@ -1,0 +1,12 @@
+import type Koa from 'koa';
+import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
+import { shipmentRoutes } from './http/shipment-routes';
+import type { ShipmentStore } from './store/shipment-store';
+
+export interface AppDeps extends ServiceAppDeps {
+  shipments: ShipmentStore;
+}
+
+export function createApp(deps: AppDeps): Koa {
+  return createServiceApp(deps, [shipmentRoutes(deps.shipments)]);
+}
