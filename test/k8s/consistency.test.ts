@@ -1,0 +1,253 @@
+// One set of names, ports, topics and versions across every file that repeats them: the
+// contract (contract.ts), the chart's values, both component folders, skaffold.yaml, k8s/,
+// the Dockerfiles, the toolchain pins, the local runner and the services' own subscriptions.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { BROKERS, DAPR_VERSION, PUBLIC_SERVICES, PUBSUB_NAME, SERVICES, SERVICE_NAMES } from './contract';
+import { KUBERNETES_VERSION, ROOT, readYaml, scriptVar, type Manifest } from './tools';
+
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const values = parse(read('charts/eventmart/values.yaml')) as Record<string, any>;
+const skaffold = readYaml('skaffold.yaml');
+const sorted = (list: Iterable<string>) => [...list].sort();
+
+/** "order=orders,deadletter-order;payment=..." → { order: [...], ... } */
+const parseScopes = (value: string): Record<string, string[]> =>
+  Object.fromEntries(
+    value.split(';').map((entry) => {
+      const [app, topics] = entry.split('=');
+      return [app!, topics!.split(',')];
+    }),
+  );
+
+const componentFolder = (broker: string) =>
+  readdirSync(join(ROOT, 'components', broker))
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => readYaml(`components/${broker}/${f}`).map((doc) => ({ file: f, doc })));
+
+describe('the chart values', () => {
+  it('list exactly the contract services, with their ports and topics', () => {
+    expect(sorted(Object.keys(values.services))).toEqual(sorted(SERVICE_NAMES));
+    for (const name of SERVICE_NAMES) {
+      const svc = values.services[name];
+      expect({ name, port: svc.port, publishes: svc.publishes, subscribes: svc.subscribes }).toEqual({ name, ...SERVICES[name] });
+    }
+  });
+
+  it('name the pub/sub component and the Configuration that components/ declare', () => {
+    expect(values.dapr.pubsubName).toBe(PUBSUB_NAME);
+    for (const broker of BROKERS) {
+      const configs = componentFolder(broker).filter(({ doc }) => doc.kind === 'Configuration');
+      expect(configs.map(({ doc }) => doc.metadata.name)).toEqual([values.dapr.config]);
+    }
+  });
+});
+
+describe.each(BROKERS)('components/%s', (broker) => {
+  const docs = () => componentFolder(broker).map(({ doc }) => doc);
+  const pubsub = () => docs().find((d) => d.kind === 'Component' && d.metadata.name === PUBSUB_NAME)!;
+  const meta = (name: string) => pubsub().spec.metadata.find((m: { name: string }) => m.name === name)?.value as string;
+
+  it('scope the pub/sub component to the five apps', () => {
+    expect(pubsub()).toBeDefined();
+    expect(pubsub().spec.type).toBe(`pubsub.${broker}`);
+    expect(sorted(pubsub().scopes)).toEqual(sorted(SERVICE_NAMES));
+  });
+
+  it('let each app publish only its own topics and subscribe only to what it consumes', () => {
+    const publishing = parseScopes(meta('publishingScopes'));
+    const subscription = parseScopes(meta('subscriptionScopes'));
+    for (const name of SERVICE_NAMES) {
+      expect({ name, publishes: sorted(publishing[name] ?? []) }).toEqual({ name, publishes: sorted(SERVICES[name]!.publishes) });
+      expect({ name, subscribes: sorted(subscription[name] ?? []) }).toEqual({ name, subscribes: sorted(SERVICES[name]!.subscribes) });
+    }
+    expect(sorted(Object.keys(publishing))).toEqual(sorted(SERVICE_NAMES));
+  });
+
+  it('read the broker address from the sidecar environment the chart sets', () => {
+    const variable = broker === 'kafka' ? 'KAFKA_BROKERS' : 'RABBITMQ_URL';
+    const addressKey = broker === 'kafka' ? 'brokers' : 'connectionString';
+    expect(pubsub().spec.metadata.find((m: { name: string }) => m.name === addressKey)).toEqual({ name: addressKey, envRef: variable });
+  });
+
+  it('retry inbound delivery a bounded number of times, with a circuit breaker, on the pub/sub component', () => {
+    const resiliency = docs().find((d) => d.kind === 'Resiliency')!;
+    const target = resiliency.spec.targets.components[PUBSUB_NAME];
+    const inbound = resiliency.spec.policies.retries[target.inbound.retry];
+    expect(inbound.maxRetries).toBeGreaterThan(0);
+    expect(inbound.maxRetries).toBeLessThanOrEqual(5);
+    expect(resiliency.spec.policies.circuitBreakers[target.inbound.circuitBreaker]).toBeDefined();
+    expect(resiliency.spec.policies.retries[target.outbound.retry]).toBeDefined();
+  });
+
+  it('trace every request', () => {
+    const configuration = docs().find((d) => d.kind === 'Configuration')!;
+    expect(configuration.spec.tracing.samplingRate).toBe('1');
+    expect(configuration.spec.metric.enabled).toBe(true);
+  });
+});
+
+describe('the two broker folders', () => {
+  it('declare the same kinds and names, so swapping the folder swaps only the broker', () => {
+    const names = (broker: string) => sorted(componentFolder(broker).map(({ file, doc }) => `${file} ${doc.kind}/${doc.metadata.name}`));
+    expect(names('kafka')).toEqual(names('rabbitmq'));
+  });
+
+  it('share the Configuration and the Resiliency word for word', () => {
+    for (const file of ['configuration.yaml', 'resiliency.yaml']) {
+      expect(read(`components/kafka/${file}`)).toBe(read(`components/rabbitmq/${file}`));
+    }
+  });
+});
+
+describe('skaffold.yaml', () => {
+  const app = () => skaffold.find((c) => c.metadata.name === 'eventmart')!;
+  const platform = () => skaffold.find((c) => c.metadata.name === 'eventmart-platform')!;
+
+  it('builds one image per service, named as the chart values name it, from its Dockerfile', () => {
+    const artifacts = app().build.artifacts as { image: string; context: string; docker: { dockerfile: string } }[];
+    expect(sorted(artifacts.map((a) => a.image))).toEqual(sorted(SERVICE_NAMES.map((n) => values.services[n].image.repository)));
+    for (const a of artifacts) {
+      const name = a.image.split('/').pop()!;
+      expect(a.docker.dockerfile).toBe(`services/${name}/Dockerfile`);
+      expect(a.context).toBe('.');
+      expect(existsSync(join(ROOT, a.docker.dockerfile))).toBe(true);
+    }
+    expect(app().build.local.push).toBe(false);
+  });
+
+  it('hands each built image to the chart value of its service', () => {
+    const release = app().deploy.helm.releases[0];
+    expect(release.chartPath).toBe('charts/eventmart');
+    for (const name of SERVICE_NAMES) {
+      const key = values.services[name].image.repository.replace(/[^a-zA-Z0-9]/g, '_');
+      expect(release.setValueTemplates[`services.${name}.image.repository`]).toBe(`{{.IMAGE_REPO_${key}}}`);
+      expect(release.setValueTemplates[`services.${name}.image.tag`]).toBe(`{{.IMAGE_TAG_${key}}}`);
+    }
+  });
+
+  it('has the profiles kafka and rabbitmq in both configs, each deploying its broker and its components', () => {
+    for (const config of [platform(), app()]) {
+      expect(sorted(config.profiles.map((p: { name: string }) => p.name))).toEqual(sorted(BROKERS));
+    }
+    expect(platform().manifests.rawYaml).toEqual(platform().profiles.find((p: Manifest) => p.name === 'kafka').manifests.rawYaml);
+    for (const broker of BROKERS) {
+      const globs: string[] = platform().profiles.find((p: { name: string }) => p.name === broker).manifests.rawYaml;
+      expect(globs).toEqual(expect.arrayContaining([`k8s/${broker}/*.yaml`, `components/${broker}/*.yaml`, 'k8s/mongodb/*.yaml']));
+      expect(globs.filter((g) => BROKERS.some((b) => b !== broker && g.includes(b)))).toEqual([]);
+      const patch = app().profiles.find((p: { name: string }) => p.name === broker).patches[0];
+      expect(patch).toEqual({ op: 'replace', path: '/deploy/helm/releases/0/setValues/broker', value: broker });
+    }
+    expect(app().deploy.helm.releases[0].setValues.broker).toBe('kafka');
+  });
+
+  it('forwards the page and the order API', () => {
+    const forwards = app().portForward.map((f: { resourceName: string; port: number }) => [f.resourceName, f.port]);
+    expect(sorted(forwards.map(String))).toEqual(sorted(PUBLIC_SERVICES.map((n) => String([n, SERVICES[n]!.port]))));
+  });
+});
+
+describe('the Dapr version', () => {
+  it(`is ${DAPR_VERSION} everywhere`, () => {
+    const release = skaffold.find((c) => c.metadata.name === 'eventmart-platform')!.deploy.helm.releases[0];
+    expect({ chart: release.remoteChart, version: release.version }).toEqual({ chart: 'dapr', version: DAPR_VERSION });
+    expect(parse(read('charts/eventmart/Chart.yaml')).annotations['eventmart.dev/dapr-version']).toBe(DAPR_VERSION);
+    expect(scriptVar('DAPR_VERSION')).toBe(`v${DAPR_VERSION}`);
+    // The local sidecar: the pinned version and the module the daprd wrapper builds from.
+    expect(read('scripts/toolchain/versions.sh')).toMatch(new RegExp(`^DAPR_VERSION=${DAPR_VERSION}$`, 'm'));
+    expect(read('scripts/daprd/go.mod')).toMatch(new RegExp(`^\\s*github.com/dapr/dapr v${DAPR_VERSION}$`, 'm'));
+  });
+});
+
+describe('k8s/', () => {
+  const manifests = () => ['k8s/kafka/kafka.yaml', 'k8s/rabbitmq/rabbitmq.yaml', 'k8s/mongodb/mongodb.yaml'].flatMap(readYaml);
+  const byKind = (kind: string, name: string) => manifests().find((m) => m.kind === kind && m.metadata.name === name)!;
+  const env = (set: Manifest) => Object.fromEntries(set.spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+
+  it('runs the Kafka version the local runner pins, with partitions for six consumer replicas', () => {
+    const kafka = byKind('StatefulSet', 'kafka');
+    const version = /^KAFKA_VERSION=(\S+)$/m.exec(read('scripts/toolchain/versions.sh'))![1];
+    expect(kafka.spec.template.spec.containers[0].image).toBe(`apache/kafka:${version}`);
+    expect(Number(env(kafka).KAFKA_NUM_PARTITIONS)).toBeGreaterThanOrEqual(6);
+    expect(values.defaults.keda.maxReplicas).toBeLessThanOrEqual(Number(env(kafka).KAFKA_NUM_PARTITIONS));
+  });
+
+  it('serves the addresses the chart hands to sidecars and services', () => {
+    const [host, port] = values.kafka.brokers.split(':');
+    expect(byKind('Service', host).spec.ports[0].port).toBe(Number(port));
+    const mongo = new URL(values.mongodb.url);
+    expect(byKind('Service', mongo.hostname).spec.ports[0].port).toBe(Number(mongo.port));
+    expect(mongo.searchParams.get('replicaSet')).toBe('rs0');
+    expect(byKind('StatefulSet', 'mongodb').spec.template.spec.containers[0].args).toEqual(['--replSet', 'rs0', '--bind_ip_all']);
+    const secret = byKind('Secret', values.rabbitmq.urlSecret.name);
+    expect(secret.stringData[values.rabbitmq.urlSecret.key]).toMatch(/^amqp:\/\/.+:5672$/);
+  });
+
+  it('labels the broker and database pods as the NetworkPolicies select them, on the ports they allow', () => {
+    for (const [name, settings] of [['kafka', values.kafka], ['rabbitmq', values.rabbitmq], ['mongodb', values.mongodbPod]] as const) {
+      const set = byKind('StatefulSet', name);
+      expect(set.spec.template.metadata.labels).toMatchObject(settings.podLabels);
+      expect(set.spec.template.spec.containers[0].ports.map((p: { containerPort: number }) => p.containerPort)).toContain(settings.port);
+    }
+  });
+
+  it('maps the page and the order API to the host on their contract ports', () => {
+    const kind = readYaml('k8s/kind-config.yaml')[0]!;
+    const mappings = kind.nodes[0].extraPortMappings as { containerPort: number; hostPort: number }[];
+    expect(sorted(mappings.map((m) => `${m.hostPort}->${m.containerPort}`))).toEqual(
+      sorted(PUBLIC_SERVICES.map((n) => `${SERVICES[n]!.port}->${values.services[n].nodePort}`)),
+    );
+    expect(kind.nodes[0].image).toMatch(new RegExp(`^kindest/node:v${KUBERNETES_VERSION.replace(/\./g, '\\.')}@sha256:[0-9a-f]{64}$`));
+  });
+});
+
+describe('the Dockerfiles', () => {
+  const dockerfile = (name: string) => read(`services/${name}/Dockerfile`);
+
+  it('differ only in the service name and port, and expose the contract port', () => {
+    // Only the header lines name the service; everything else must be the same text.
+    const body = (name: string) =>
+      dockerfile(name)
+        .split('\n')
+        .filter((line) => !line.includes(`services/${name}/Dockerfile`) && !/^# The \w+ service image/.test(line))
+        .filter((line) => !/^ARG (SERVICE|PORT)=/.test(line))
+        .join('\n');
+    for (const name of SERVICE_NAMES) {
+      const text = dockerfile(name);
+      expect(text).toMatch(new RegExp(`^ARG SERVICE=${name}$`, 'm'));
+      expect(text).toMatch(new RegExp(`^ARG PORT=${SERVICES[name]!.port}$`, 'm'));
+      expect(body(name)).toBe(body('order'));
+    }
+  });
+
+  it('run node directly as a non-root user, production dependencies only', () => {
+    const text = dockerfile('order');
+    expect(text).toMatch(/^USER 10001:10001$/m);
+    expect(text).toMatch(/^CMD \["node", "dist\/main.js"\]$/m);
+    expect(text).toContain('npm ci --omit=dev');
+    const workspaces = JSON.parse(read('package.json')).workspaces as string[];
+    for (const ws of workspaces) expect(text).toContain(`COPY services/${ws.split('/')[1]}/package.json`);
+  });
+});
+
+describe('the services and the local runner', () => {
+  it('run on the contract ports locally too', async () => {
+    const { SERVICES: runner } = (await import('../../scripts/src/system')) as { SERVICES: Record<string, number> };
+    expect(runner).toEqual(Object.fromEntries(SERVICE_NAMES.map((n) => [n, SERVICES[n]!.port])));
+  });
+
+  it('subscribe in code to the topics the components allow them (plus their own dead letters)', async () => {
+    // Each main.ts hands runService its topics: a literal list, or the shared TOPICS (all of them).
+    const { TOPICS } = (await import('../../services/shared/src/events')) as { TOPICS: string[] };
+    const written = SERVICE_NAMES.filter((n) => existsSync(join(ROOT, `services/${n}/src/main.ts`)));
+    expect(written.length).toBeGreaterThan(0);
+    for (const name of written) {
+      const match = /topics:\s*(?:\[([^\]]*)\]|(TOPICS)\b)/.exec(read(`services/${name}/src/main.ts`));
+      expect({ name, declaresTopics: Boolean(match) }).toEqual({ name, declaresTopics: true });
+      const topics = match![2] ? TOPICS : [...match![1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+      expect({ name, subscribes: sorted([...topics, `deadletter-${name}`]) }).toEqual({ name, subscribes: sorted(SERVICES[name]!.subscribes) });
+    }
+  });
+});
