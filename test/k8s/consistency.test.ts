@@ -227,6 +227,8 @@ describe('the Dockerfiles', () => {
     expect(text).toMatch(/^USER 10001:10001$/m);
     expect(text).toMatch(/^CMD \["node", "dist\/main.js"\]$/m);
     expect(text).toContain('npm ci --omit=dev');
+    // Nested production dependencies (services/shared/node_modules/ajv) come along.
+    expect(text).toMatch(/^COPY --from=prod-deps \/app\/services services$/m);
     const workspaces = JSON.parse(read('package.json')).workspaces as string[];
     for (const ws of workspaces) expect(text).toContain(`COPY services/${ws.split('/')[1]}/package.json`);
   });
