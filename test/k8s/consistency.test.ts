@@ -172,6 +172,11 @@ describe('k8s/', () => {
     expect(kafka.spec.template.spec.containers[0].image).toBe(`apache/kafka:${version}`);
     expect(Number(env(kafka).KAFKA_NUM_PARTITIONS)).toBeGreaterThanOrEqual(6);
     expect(values.defaults.keda.maxReplicas).toBeLessThanOrEqual(Number(env(kafka).KAFKA_NUM_PARTITIONS));
+    // KRaft formats its storage only with a real cluster id: a UUID in base64url, 22 characters.
+    expect(env(kafka).CLUSTER_ID).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(Buffer.from(env(kafka).CLUSTER_ID, 'base64url')).toHaveLength(16);
+    // A Service named kafka would otherwise inject KAFKA_PORT, which the image turns into a setting.
+    expect(kafka.spec.template.spec.enableServiceLinks).toBe(false);
   });
 
   it('serves the addresses the chart hands to sidecars and services', () => {
