@@ -35,9 +35,9 @@ export async function startDatabase(group: ProcessGroup, tools: Toolchain, dir: 
     execFileSync(join(tools.postgresBin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { stdio: 'pipe', ...user });
   }
   // fsync off: a local development and test database, and writes get far cheaper.
-  group.start('postgres', join(tools.postgresBin, 'postgres'), ['-D', data, '-p', String(ports.postgres), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200'], user ?? {});
-  await waitFor('postgres', () => portOpen(ports.postgres), 30_000);
-  group.start('ferretdb', tools.ferretdb, [
+  const postgres = group.start('postgres', join(tools.postgresBin, 'postgres'), ['-D', data, '-p', String(ports.postgres), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200'], { tier: 0, ...user });
+  await waitFor('postgres', () => portOpen(ports.postgres), 30_000, 250, group.running(postgres));
+  const ferretdb = group.start('ferretdb', tools.ferretdb, [
     '--handler=postgresql',
     `--postgresql-url=postgres://postgres@127.0.0.1:${ports.postgres}/postgres`,
     `--listen-addr=127.0.0.1:${ports.mongo}`,
@@ -45,9 +45,9 @@ export async function startDatabase(group: ProcessGroup, tools: Toolchain, dir: 
     `--state-dir=${dir}`,
     '--log-level=warn',
     '--debug-addr=-',
-  ]);
+  ], { tier: 1 });
   const url = `mongodb://127.0.0.1:${ports.mongo}`;
-  await waitFor('ferretdb', () => mongoPing(url), 30_000);
+  await waitFor('ferretdb', () => mongoPing(url), 30_000, 250, group.running(ferretdb));
   return url;
 }
 
@@ -94,8 +94,8 @@ export async function startKafka(group: ProcessGroup, tools: Toolchain, dir: str
     execFileSync('java', [...java, 'kafka.tools.StorageTool', 'format', '-t', 'MkU3OEVBNTcwNTJENDM2Qk', '-c', config], { stdio: 'pipe' });
   }
   writeFileSync(join(dir, 'log4j.properties'), 'log4j.rootLogger=WARN, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n\nlog4j.logger.kafka.server.KafkaServer=INFO\n');
-  group.start('kafka', 'java', ['-Xms256m', '-Xmx512m', `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`, ...java, 'kafka.Kafka', config]);
-  await waitFor('kafka', () => portOpen(ports.kafka), 60_000);
+  const kafka = group.start('kafka', 'java', ['-Xms256m', '-Xmx512m', `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`, ...java, 'kafka.Kafka', config], { tier: 1 });
+  await waitFor('kafka', () => portOpen(ports.kafka), 60_000, 250, group.running(kafka));
   return `127.0.0.1:${ports.kafka}`;
 }
 
@@ -118,9 +118,9 @@ export async function startRabbitmq(group: ProcessGroup, tools: Toolchain, dir: 
     RABBITMQ_LOGS: '-',
   };
   writeFileSync(join(dir, 'rabbitmq.conf'), 'log.console.level = warning\n');
-  group.start('epmd', 'epmd', ['-port', String(ports.epmd), '-address', '127.0.0.1']);
-  await waitFor('epmd', () => portOpen(ports.epmd), 10_000);
-  group.start('rabbitmq', join(tools.rabbitmqBin, 'rabbitmq-server'), [], { env, cwd: dir });
+  const epmd = group.start('epmd', 'epmd', ['-port', String(ports.epmd), '-address', '127.0.0.1'], { tier: 0 });
+  await waitFor('epmd', () => portOpen(ports.epmd), 10_000, 250, group.running(epmd));
+  const rabbitmq = group.start('rabbitmq', join(tools.rabbitmqBin, 'rabbitmq-server'), [], { env, cwd: dir, tier: 1 });
   const diagnostics = join(tools.rabbitmqBin, 'rabbitmq-diagnostics');
   // `ping` answers before the broker accepts clients; check_running waits for the app itself.
   await waitFor(
@@ -131,6 +131,7 @@ export async function startRabbitmq(group: ProcessGroup, tools: Toolchain, dir: 
     },
     60_000,
     500,
+    group.running(rabbitmq),
   );
   return `amqp://guest:guest@127.0.0.1:${ports.rabbitmq}`;
 }

@@ -11,6 +11,8 @@ const COLORS = [36, 33, 35, 32, 34, 91, 92, 93, 94, 95, 96];
 export interface StartOptions {
   env?: Record<string, string>;
   cwd?: string;
+  /** Stop order: higher tiers stop first, a whole tier at once (sidecars 3, apps 2, broker 1, database 0). */
+  tier?: number;
   /** Run as this user id and group id (PostgreSQL will not run as root). */
   uid?: number;
   gid?: number;
@@ -18,6 +20,7 @@ export interface StartOptions {
 
 export interface Started {
   name: string;
+  tier: number;
   child: ChildProcess;
   exited: Promise<number | null>;
 }
@@ -49,16 +52,23 @@ export class ProcessGroup {
         resolve(-1);
       });
     });
-    const entry = { name, child, exited };
+    const entry = { name, tier: options.tier ?? 0, child, exited };
     this.started.push(entry);
     return entry;
   }
 
-  /** Stops everything, last started first: sidecars before apps, apps before the broker. */
+  /** Stops everything, tier by tier: sidecars, then apps, then the broker, then the database. */
   async stopAll(graceMs = 15_000): Promise<void> {
-    for (const entry of this.started.reverse()) await stop(entry, graceMs);
+    const tiers = [...new Set(this.started.map((s) => s.tier))].sort((a, b) => b - a);
+    for (const tier of tiers) await Promise.all(this.started.filter((s) => s.tier === tier).map((s) => stop(s, graceMs)));
     this.started.length = 0;
     await Promise.all(this.files.map((file) => new Promise((resolve) => file.end(resolve))));
+  }
+
+  /** Fails as soon as the process exits: a start that died must not pass for a slow one. */
+  async running(entry: Started): Promise<never> {
+    const code = await entry.exited;
+    throw new Error(`${entry.name} exited with code ${code} during start (see its log)`);
   }
 
   async stop(name: string, graceMs = 15_000): Promise<void> {

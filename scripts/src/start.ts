@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ProcessGroup } from './processes';
 import { SERVICE_NAMES, standardPorts, startSystem, type ServiceName } from './system';
 
 function parseScale(values: string[]): Partial<Record<ServiceName, number>> {
@@ -34,20 +35,22 @@ async function main() {
   const scale = parseScale(values.scale);
 
   const startedAt = Date.now();
-  console.log(`starting Eventmart on ${broker} (data in ${values['data-dir']}) …`);
-  const system = await startSystem({ broker, scale, runDir: join(values['data-dir'], broker), ports: standardPorts(), logs: { kind: 'terminal' } });
-
+  const group = new ProcessGroup({ kind: 'terminal' });
+  // Listening before anything starts: Ctrl-C during the start stops what is already up.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping every process …`);
-    await system.stop();
+    await group.stopAll();
     console.log('stopped.');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  console.log(`starting Eventmart on ${broker} (data in ${values['data-dir']}) …`);
+  const system = await startSystem({ broker, scale, runDir: join(values['data-dir'], broker), ports: standardPorts(), group });
 
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   console.log(`\n\x1b[1mEventmart is ready in ${seconds}s\x1b[0m (broker: ${broker})`);

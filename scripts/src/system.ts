@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDatabase, startKafka, startRabbitmq, type Broker, type InfraPorts } from './infra';
-import { ProcessGroup, type LogSink } from './processes';
+import type { ProcessGroup } from './processes';
 import { locateToolchain, REPO_ROOT } from './toolchain';
-import { httpOk, waitFor } from './wait';
+import { assertPortsFree, httpOk, waitFor } from './wait';
 
 /** The five services: app id = name, with the HTTP port of their first replica. */
 export const SERVICES = {
@@ -61,7 +61,8 @@ export interface SystemOptions {
   /** Where databases, broker data and (for a files sink) logs live. */
   runDir: string;
   ports: PortPlan;
-  logs: LogSink;
+  /** The group every started process joins; stopping it stops them all, even during the start. */
+  group: ProcessGroup;
   /** Extra environment per service, e.g. short shipping delays in tests. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
   logLevel?: string;
@@ -94,10 +95,10 @@ export interface RunningSystem {
  * Resolves once every app and sidecar is ready; on failure it stops what it started.
  */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
-  const { broker, ports, runDir, logs } = options;
+  const { broker, ports, runDir, group } = options;
   const tools = locateToolchain();
   mkdirSync(runDir, { recursive: true });
-  const group = new ProcessGroup(logs);
+  await assertPortsFree([ports.postgres, ports.mongo, ports.kafka, ports.rabbitmq, ports.epmd, ...Object.values(ports.services)]);
   try {
     const mongoUrl = await startDatabase(group, tools, join(runDir, 'db'), ports);
     const brokerAddress =
@@ -110,6 +111,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const configuration = join(components, 'configuration.yaml');
     let next = ports.dynamicBase;
     const replicas: Replica[] = [];
+    const starting: Promise<void>[] = [];
 
     for (const service of SERVICE_NAMES) {
       const count = options.scale?.[service] ?? 1;
@@ -117,7 +119,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         const appPort = index === 0 ? ports.services[service] : next++;
         const [daprHttpPort, daprGrpcPort, metricsPort] = [next++, next++, next++];
         const name = count > 1 ? `${service}-${index + 1}` : service;
-        group.start(name, process.execPath, [join(REPO_ROOT, 'services', service, 'dist', 'main.js')], {
+        const app = group.start(name, process.execPath, [join(REPO_ROOT, 'services', service, 'dist', 'main.js')], {
+          tier: 2,
           env: {
             PORT: String(appPort),
             MONGODB_URL: mongoUrl,
@@ -129,7 +132,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
             ...options.env?.[service],
           },
         });
-        group.start(`${name}-dapr`, tools.daprd, [
+        const sidecar = group.start(`${name}-dapr`, tools.daprd, [
           '--app-id', service,
           '--app-port', String(appPort),
           '--app-protocol', 'http',
@@ -142,6 +145,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           '--log-level', 'warn',
           '--log-as-json',
         ], {
+          tier: 3,
           env: {
             KAFKA_BROKERS: broker === 'kafka' ? brokerAddress : '',
             RABBITMQ_URL: broker === 'rabbitmq' ? brokerAddress : '',
@@ -150,15 +154,17 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           },
         });
         replicas.push({ service, index, appPort, daprHttpPort, url: `http://127.0.0.1:${appPort}` });
+        starting.push(
+          (async () => {
+            const what = `${service}#${index + 1}`;
+            await waitFor(`${what} /readyz`, () => httpOk(`http://127.0.0.1:${appPort}/readyz`), 60_000, 250, group.running(app));
+            await waitFor(`${what} sidecar`, () => httpOk(`http://127.0.0.1:${daprHttpPort}/v1.0/healthz`), 90_000, 250, group.running(sidecar));
+          })(),
+        );
       }
     }
 
-    await Promise.all(
-      replicas.map(async ({ url, daprHttpPort, service, index }) => {
-        await waitFor(`${service}#${index + 1} /readyz`, () => httpOk(`${url}/readyz`), 60_000);
-        await waitFor(`${service}#${index + 1} sidecar`, () => httpOk(`http://127.0.0.1:${daprHttpPort}/v1.0/healthz`), 90_000);
-      }),
-    );
+    await Promise.all(starting);
 
     const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${ports.services[s]}`])) as Record<ServiceName, string>;
     return {

@@ -1,7 +1,11 @@
 import net from 'node:net';
 
-/** Polls `check` until it answers true, or fails after `timeoutMs` naming what it waited for. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, intervalMs = 250): Promise<void> {
+/**
+ * Polls `check` until it answers true, or fails after `timeoutMs` naming what it waited
+ * for; also fails at once if `died` rejects (the process being waited for exited).
+ */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, intervalMs = 250, died?: Promise<never>): Promise<void> {
+  if (died) return Promise.race([waitFor(what, check, timeoutMs, intervalMs), died]);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
@@ -29,4 +33,11 @@ export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
 export async function httpOk(url: string): Promise<boolean> {
   const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
   return response.ok;
+}
+
+/** Fails when something already listens on a port we are about to use. */
+export async function assertPortsFree(ports: readonly number[]): Promise<void> {
+  const taken = [];
+  for (const port of ports) if (await portOpen(port)) taken.push(port);
+  if (taken.length > 0) throw new Error(`port ${taken.join(', ')} already in use: is another Eventmart (or a broker or database) running?`);
 }

@@ -1,6 +1,7 @@
-// Command k8scheck holds the three checks of the Kubernetes files that no off-the-shelf tool
+// Command k8scheck holds the checks of the Kubernetes files that no off-the-shelf tool
 // here does: decoding the kind config strictly, turning CRDs into JSON Schemas that
-// kubeconform reads, and validating a YAML file against a JSON Schema (skaffold.yaml).
+// kubeconform reads, validating a YAML file against a JSON Schema (skaffold.yaml), and parsing
+// Dockerfiles the way BuildKit does.
 // scripts/toolchain/k8s-tools.sh builds it into the tool cache; test/k8s runs it.
 package main
 
@@ -23,7 +24,8 @@ import (
 const usage = `usage:
   k8scheck kind-config FILE               decode a kind Cluster config strictly, print a JSON summary
   k8scheck crd-schemas OUTDIR CRD.yaml...  write strict JSON Schemas OUTDIR/<group>/<kind>_<version>.json
-  k8scheck jsonschema SCHEMA FILE.yaml     validate every YAML document in FILE against SCHEMA`
+  k8scheck jsonschema SCHEMA FILE.yaml     validate every YAML document in FILE against SCHEMA
+  k8scheck dockerfile FILE...              parse Dockerfiles with BuildKit's parser and linter`
 
 func main() {
 	if len(os.Args) < 2 {
@@ -37,6 +39,8 @@ func main() {
 		err = needArgs(args, 2, func() error { return writeCRDSchemas(args[0], args[1:]) })
 	case "jsonschema":
 		err = needArgs(args, 2, func() error { return validateYAML(args[0], args[1]) })
+	case "dockerfile":
+		err = needArgs(args, 1, func() error { return checkDockerfiles(args) })
 	default:
 		err = errors.New(usage)
 	}

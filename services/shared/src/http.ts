@@ -37,7 +37,9 @@ export function createServiceApp(deps: ServiceAppDeps, routers: readonly Router[
   app.use(
     bodyParser({
       enableTypes: ['json'],
-      extendTypes: { json: ['application/cloudevents+json'] },
+      // The parser merges this list into its defaults index by index (lodash.merge), so
+      // application/json must stay first or it is replaced.
+      extendTypes: { json: ['application/json', 'application/cloudevents+json'] },
       jsonLimit: '256kb',
       encoding: 'utf-8',
     }),
