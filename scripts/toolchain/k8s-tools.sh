@@ -51,7 +51,7 @@ die() {
 }
 need() { command -v "$1" >/dev/null || die "$1 is not on PATH; $2"; }
 
-need go "install Go 1.24 or newer"
+need go "install Go 1.26.8 or newer (BuildKit's Dockerfile parser in k8scheck needs it)"
 need python3 "install Python 3"
 
 # Go builds share the machine's two cores with everything else.

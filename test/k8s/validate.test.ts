@@ -114,3 +114,26 @@ describe('skaffold.yaml', () => {
     expect(result.stderr).toContain("additional properties 'remoteChrt' not allowed");
   });
 });
+
+describe('the Dockerfiles', () => {
+  const files = ['order', 'payment', 'inventory', 'shipping', 'notification'].map((s) => join(ROOT, `services/${s}/Dockerfile`));
+  const check = (paths: string[]) => run(tools().k8scheck, ['dockerfile', ...paths]);
+
+  it("parse with BuildKit's parser and pass its linter", () => {
+    const result = check(files);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('5 Dockerfiles parse cleanly');
+    expect(result.status).toBe(0);
+  });
+
+  it.each([
+    ['an unknown flag', 'COPY --from=prod-deps /app/node_modules', 'COPY --form=prod-deps /app/node_modules', /unknown flag: --form/],
+    ['a lint warning', 'AS prod-deps', 'as prod-deps', /FromAsCasing/],
+  ])('fail on %s', (_what, from, to, message) => {
+    const text = readFileSync(files[0]!, 'utf8');
+    expect(text).toContain(from);
+    const result = check([tempFile('Dockerfile', text.replace(from, to))]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(message);
+  });
+});
