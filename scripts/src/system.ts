@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDatabase, startKafka, startRabbitmq, type Broker, type InfraPorts } from './infra';
 import type { ProcessGroup } from './processes';
@@ -98,6 +98,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const { broker, ports, runDir, group } = options;
   const tools = locateToolchain();
   mkdirSync(runDir, { recursive: true });
+  chmodSync(runDir, 0o755); // PostgreSQL runs as its own user and must reach its directory below
   await assertPortsFree([ports.postgres, ports.mongo, ports.kafka, ports.rabbitmq, ports.epmd, ...Object.values(ports.services)]);
   try {
     const mongoUrl = await startDatabase(group, tools, join(runDir, 'db'), ports);

@@ -1,7 +1,7 @@
 import Koa from 'koa';
 import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import type { Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import { errorHandler } from './errors';
 import { healthRoutes, type Readiness } from './health';
 import { deadLetterRoutes, type DeadLetterStore } from './dead-letters';
@@ -47,7 +47,14 @@ export function createServiceApp(deps: ServiceAppDeps, routers: readonly Router[
   const all = [healthRoutes(readiness, metrics), ...routers];
   if (events) {
     const onDeadLetter = (cloudEvent: Record<string, unknown>) => events.deadLetters.record(cloudEvent);
-    all.push(subscriptionRoutes({ ...events, onDeadLetter, log }), deadLetterRoutes(events.deadLetters, events.handlers, log));
+    const handled = new Counter({
+      name: 'eventmart_events_handled_total',
+      help: 'Events delivered by the sidecar, by event type and the answer given (SUCCESS, RETRY, DROP).',
+      labelNames: ['type', 'status'],
+      registers: [metrics],
+    });
+    const onHandled = (type: string, status: string) => handled.inc({ type, status });
+    all.push(subscriptionRoutes({ ...events, onDeadLetter, onHandled, log }), deadLetterRoutes(events.deadLetters, events.handlers, log));
   }
   for (const router of all) app.use(router.routes()).use(router.allowedMethods());
   return app;

@@ -72,6 +72,8 @@ export interface SubscriptionOptions {
   handlers: EventHandlers;
   /** Receives this app's dead letters (the events it dropped), so they can be listed and replayed. */
   onDeadLetter: (cloudEvent: Record<string, unknown>) => Promise<void>;
+  /** Told the outcome of every delivery (for metrics). */
+  onHandled?: (type: string, status: DeliveryStatus) => void;
   log: Logger;
 }
 
@@ -82,7 +84,7 @@ export interface SubscriptionOptions {
  * 404 would read to Dapr as "drop".
  */
 export function subscriptionRoutes(options: SubscriptionOptions): Router {
-  const { appId, pubsubName, appApiToken, topics, handlers, onDeadLetter, log } = options;
+  const { appId, pubsubName, appApiToken, topics, handlers, onDeadLetter, onHandled, log } = options;
   const router = new Router();
   const deadLetters = deadLetterTopic(appId);
 
@@ -104,8 +106,10 @@ export function subscriptionRoutes(options: SubscriptionOptions): Router {
 
   for (const topic of topics) {
     router.post(`/events/${topic}`, async (ctx) => {
+      const status = await dispatch(handlers, ctx.request.body, log);
+      onHandled?.(String(eventNameOf((ctx.request.body as { type?: unknown } | undefined)?.type) ?? 'unknown'), status);
       ctx.status = 200;
-      ctx.body = { status: await dispatch(handlers, ctx.request.body, log) };
+      ctx.body = { status };
     });
   }
 

@@ -98,3 +98,12 @@ export function orderRoutes({ store, views, catalog, relay, log }: OrderRouteDep
 
   return router;
 }
+
+/** GET /catalog: order's replica of the products, as product.changed events built it. */
+export function catalogRoutes(catalog: CatalogStore): Router {
+  const router = new Router();
+  router.get('/catalog', async (ctx) => {
+    ctx.body = { products: await catalog.all() };
+  });
+  return router;
+}

@@ -12,6 +12,7 @@ export interface CatalogStore {
   /** Keeps the newest version of each product; older or repeated events change nothing. */
   apply(product: CatalogEntry): Promise<void>;
   find(skus: readonly string[]): Promise<Map<string, CatalogEntry>>;
+  all(): Promise<CatalogEntry[]>;
 }
 
 export function createCatalogStore(db: Db): CatalogStore {
@@ -27,6 +28,9 @@ export function createCatalogStore(db: Db): CatalogStore {
     async find(skus) {
       const entries = await catalog.find({ _id: { $in: [...skus] } }, { projection: { _id: 0 } }).toArray();
       return new Map(entries.map((entry) => [entry.sku, entry]));
+    },
+    async all() {
+      return catalog.find({}, { projection: { _id: 0 } }).sort({ _id: 1 }).limit(1000).toArray();
     },
   };
 }

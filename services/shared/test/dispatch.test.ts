@@ -1,0 +1,59 @@
+import pino from 'pino';
+import { dispatch, PoisonEventError, type EventHandlers } from '../src/pubsub';
+import { cloudEventType, eventNameOf, validateEvent } from '../src/events';
+
+const log = pino({ level: 'silent' });
+const confirmed = { id: 'e-1', type: cloudEventType('order.confirmed'), data: { orderId: 'o-1' } };
+
+describe('dispatch: what Dapr is told', () => {
+  test('when the handler succeeds, then SUCCESS, and the handler saw the validated event', async () => {
+    const seen: unknown[] = [];
+    const handlers: EventHandlers = { 'order.confirmed': async (event) => void seen.push(event) };
+    expect(await dispatch(handlers, { ...confirmed, traceparent: '00-abc-def-01' }, log)).toBe('SUCCESS');
+    expect(seen).toEqual([{ id: 'e-1', name: 'order.confirmed', data: { orderId: 'o-1' }, traceparent: '00-abc-def-01' }]);
+  });
+
+  test('when the data does not match its schema, then DROP without calling the handler', async () => {
+    const handler = jest.fn();
+    expect(await dispatch({ 'order.confirmed': handler }, { ...confirmed, data: { orderId: 42 } }, log)).toBe('DROP');
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  test('when the type is not in the catalog or the id is missing, then DROP', async () => {
+    expect(await dispatch({}, { ...confirmed, type: 'eventmart.order.exploded.v1' }, log)).toBe('DROP');
+    expect(await dispatch({}, { type: confirmed.type, data: confirmed.data }, log)).toBe('DROP');
+    expect(await dispatch({}, undefined, log)).toBe('DROP');
+  });
+
+  test('when the service does not react to that event, then SUCCESS (it is simply not ours)', async () => {
+    expect(await dispatch({}, confirmed, log)).toBe('SUCCESS');
+  });
+
+  test('when the handler says the event is poisoned, then DROP; on any other failure, RETRY', async () => {
+    const poisoned: EventHandlers = {
+      'order.confirmed': async () => {
+        throw new PoisonEventError('no such order');
+      },
+    };
+    const broken: EventHandlers = {
+      'order.confirmed': async () => {
+        throw new Error('database down');
+      },
+    };
+    expect(await dispatch(poisoned, confirmed, log)).toBe('DROP');
+    expect(await dispatch(broken, confirmed, log)).toBe('RETRY');
+  });
+});
+
+describe('event catalog', () => {
+  test('types are versioned and map back to their names', () => {
+    expect(cloudEventType('stock.reserved')).toBe('eventmart.stock.reserved.v1');
+    expect(eventNameOf('eventmart.stock.reserved.v1')).toBe('stock.reserved');
+    expect(eventNameOf('eventmart.stock.reserved.v2')).toBeUndefined();
+  });
+
+  test('money is integer cents', () => {
+    const data = { orderId: 'o', customerId: 'c', items: [{ sku: 'S', name: 'n', quantity: 1, unitPrice: 12.5 }], total: 12.5 };
+    expect(validateEvent('order.placed', data)).toEqual({ ok: false, reason: expect.stringContaining('integer') });
+  });
+});

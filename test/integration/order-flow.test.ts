@@ -1,0 +1,118 @@
+/**
+ * The order flow through the real system: real daprd sidecars, the real broker (each
+ * test runs on Kafka and on RabbitMQ) and FerretDB. A product is put, money deposited,
+ * orders placed, and each order's status moves because the other services answered.
+ */
+import type { RunningSystem } from '../../scripts/src/system';
+import { BROKERS, startTestSystem } from '../support/system';
+import { call, eventually, orderReaches } from '../support/http';
+
+jest.setTimeout(180_000);
+
+describe.each(BROKERS)('order flow on %s', (broker) => {
+  let system: RunningSystem;
+  let urls: RunningSystem['urls'];
+
+  beforeAll(async () => {
+    system = await startTestSystem('order-flow', { broker });
+    urls = system.urls;
+    await call('PUT', `${urls.inventory}/products/MUG`, { name: 'Mug', price: 1250, available: 3 });
+    await call('PUT', `${urls.inventory}/products/PEN`, { name: 'Pen', price: 300, available: 1 });
+    await call('POST', `${urls.payment}/accounts/rich/deposits`, { amount: 100_000 });
+    // The order service prices from its catalog replica, fed by product.changed.
+    await eventually('the catalog replica to know both products', async () => {
+      const { body } = await call('GET', `${urls.order}/catalog`);
+      return body.products.length === 2 ? true : undefined;
+    });
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  test('an order with stock and funds is confirmed, shipped and delivered', async () => {
+    const placed = await call('POST', `${urls.order}/orders`, { customerId: 'rich', items: [{ sku: 'MUG', quantity: 2 }] });
+    expect(placed.status).toBe(202);
+    expect(placed.body.status).toBe('PENDING');
+    const { orderId } = placed.body;
+
+    const confirmed = await orderReaches(urls.order, orderId, 'CONFIRMED');
+    expect(confirmed).toMatchObject({ customerId: 'rich', total: 2500, items: [{ sku: 'MUG', name: 'Mug', quantity: 2, unitPrice: 1250 }] });
+    await orderReaches(urls.order, orderId, 'DELIVERED');
+
+    expect((await call('GET', `${urls.inventory}/products/MUG`)).body.available).toBe(1);
+    expect((await call('GET', `${urls.payment}/accounts/rich`)).body.balance).toBe(100_000 - 2500);
+    const { body } = await call('GET', `${urls.order}/orders/${orderId}/events`);
+    const types = body.events.map((e: { type: string }) => e.type);
+    expect(types[0]).toBe('order.placed');
+    expect(types).toEqual(expect.arrayContaining(['stock.reserved', 'payment.succeeded', 'order.confirmed', 'order.shipped', 'order.delivered']));
+  });
+
+  test('an order for more than the stock is cancelled because inventory rejected it, and refunded', async () => {
+    const { body } = await call('POST', `${urls.order}/orders`, { customerId: 'rich', items: [{ sku: 'PEN', quantity: 5 }] });
+    const cancelled = await orderReaches(urls.order, body.orderId, 'CANCELLED');
+    expect(cancelled.reason).toMatch(/out of stock/);
+    expect((await call('GET', `${urls.inventory}/products/PEN`)).body.available).toBe(1);
+    // Payment may have charged before the rejection arrived: then it refunds.
+    await eventually('the balance to be whole again', async () => {
+      const account = (await call('GET', `${urls.payment}/accounts/rich`)).body;
+      const charged = account.transactions.filter((t: { orderId?: string }) => t.orderId === body.orderId);
+      const net = charged.reduce((sum: number, t: { kind: string; amount: number }) => sum + (t.kind === 'charge' ? -t.amount : t.amount), 0);
+      return net === 0 ? true : undefined;
+    });
+  });
+
+  test('an order without the funds is cancelled, and its stock is released', async () => {
+    const { body } = await call('POST', `${urls.order}/orders`, { customerId: 'poor', items: [{ sku: 'PEN', quantity: 1 }] });
+    const cancelled = await orderReaches(urls.order, body.orderId, 'CANCELLED');
+    expect(cancelled.reason).toMatch(/insufficient funds/);
+    await eventually('the pen to be back in stock', async () => ((await call('GET', `${urls.inventory}/products/PEN`)).body.available === 1 ? true : undefined));
+  });
+
+  test('the same Idempotency-Key gives the same order, not a second one', async () => {
+    const request = { customerId: 'rich', items: [{ sku: 'MUG', quantity: 1 }] };
+    const first = await call('POST', `${urls.order}/orders`, request, { 'Idempotency-Key': 'k-1' });
+    const second = await call('POST', `${urls.order}/orders`, request, { 'Idempotency-Key': 'k-1' });
+    expect(second.status).toBe(202);
+    expect(second.body.orderId).toBe(first.body.orderId);
+    const { body } = await call('GET', `${urls.order}/orders?customerId=rich`);
+    expect(body.orders.filter((o: { orderId: string }) => o.orderId === first.body.orderId)).toHaveLength(1);
+  });
+
+  test('an unknown sku is refused with 422 UNKNOWN_SKU', async () => {
+    const { status, body } = await call('POST', `${urls.order}/orders`, { customerId: 'rich', items: [{ sku: 'NOPE', quantity: 1 }] });
+    expect(status).toBe(422);
+    expect(body.error.code).toBe('UNKNOWN_SKU');
+  });
+
+  test.each([
+    ['malformed JSON', '{"customerId": "c-1", items: ['],
+    ['a missing field', { items: [{ sku: 'MUG', quantity: 1 }] }],
+    ['a wrong type', { customerId: 'c-1', items: [{ sku: 'MUG', quantity: 'two' }] }],
+    ['no items', { customerId: 'c-1', items: [] }],
+    ['a negative quantity', { customerId: 'c-1', items: [{ sku: 'MUG', quantity: -1 }] }],
+    ['an unexpected field', { customerId: 'c-1', items: [{ sku: 'MUG', quantity: 1 }], coupon: 'FREE' }],
+  ])('POST /orders with %s is a 400 with a JSON error', async (_, body) => {
+    const reply = await call('POST', `${urls.order}/orders`, body);
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toEqual({ code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) });
+  });
+
+  test.each([
+    ['malformed JSON', '{"name": "Mug",'],
+    ['a missing field', { name: 'Mug', price: 100 }],
+    ['a wrong type', { name: 'Mug', price: '12.50', available: 1 }],
+    ['a fractional price', { name: 'Mug', price: 12.5, available: 1 }],
+    ['negative stock', { name: 'Mug', price: 100, available: -1 }],
+  ])('PUT /products/{sku} with %s is a 400 with a JSON error', async (_, body) => {
+    const reply = await call('PUT', `${urls.inventory}/products/MUG`, body);
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toEqual({ code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) });
+  });
+
+  test('an unknown order is a 404 ORDER_NOT_FOUND', async () => {
+    const { status, body } = await call('GET', `${urls.order}/orders/does-not-exist`);
+    expect(status).toBe(404);
+    expect(body.error.code).toBe('ORDER_NOT_FOUND');
+  });
+});

@@ -1,0 +1,36 @@
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Broker } from '../../scripts/src/infra';
+import { ProcessGroup } from '../../scripts/src/processes';
+import { startSystem, testPorts, type RunningSystem, type SystemOptions } from '../../scripts/src/system';
+import { REPO_ROOT } from '../../scripts/src/toolchain';
+
+export const BROKERS: Broker[] = ['kafka', 'rabbitmq'];
+
+/**
+ * Starts the real system (FerretDB, the broker, every service with its daprd) for one
+ * test file, on ports away from a running `npm start`, with each process's log kept in
+ * artifacts/logs/<label>/ for when a test fails.
+ */
+export async function startTestSystem(label: string, options: Pick<SystemOptions, 'broker' | 'scale' | 'env'>): Promise<RunningSystem> {
+  const logs = join(REPO_ROOT, 'artifacts', 'logs', `${label}-${options.broker}`);
+  rmSync(logs, { recursive: true, force: true });
+  mkdirSync(logs, { recursive: true });
+  const runDir = mkdtempSync(join(process.env.EVENTMART_TEST_DIR ?? tmpdir(), 'eventmart-'));
+  const slot = Number(process.env.JEST_WORKER_ID ?? '1') - 1;
+  const system = await startSystem({
+    ...options,
+    env: { shipping: { SHIPPING_DISPATCH_DELAY_MS: '200', SHIPPING_DELIVERY_DELAY_MS: '200' }, ...options.env },
+    runDir,
+    ports: testPorts(slot),
+    group: new ProcessGroup({ kind: 'files', dir: logs }),
+  });
+  const stop = system.stop;
+  system.stop = async () => {
+    await stop();
+    rmSync(runDir, { recursive: true, force: true });
+  };
+  return system;
+}
+
