@@ -5,8 +5,19 @@
 # Idempotent: on a warm machine it checks and returns in seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# --for start: only what `npm start` runs; --for test (the default): everything the tests use.
 quiet=false
-[ "${1:-}" = "--quiet" ] && quiet=true
+purpose=test
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quiet) quiet=true ;;
+    --for) purpose="$2"; shift ;;
+    *) echo "setup.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+parts="daprd ferretdb kafka rabbitmq"
+[ "$purpose" = test ] && parts="$parts chromium k8s-tools"
 started=$(date +%s)
 say() { $quiet || printf '\033[1m%s\033[0m\n' "$*" >&2; }
 
@@ -16,7 +27,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
 
-for part in daprd ferretdb kafka rabbitmq chromium k8s-tools; do
+for part in $parts; do
   script="scripts/toolchain/$part.sh"
   [ -f "$script" ] || continue
   say "toolchain: $part"

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProcessGroup } from './processes';
+import { seed, SEED_ACCOUNTS, SEED_PRODUCTS } from './seed';
 import { SERVICE_NAMES, standardPorts, startSystem, type ServiceName } from './system';
 
 function parseScale(values: string[]): Partial<Record<ServiceName, number>> {
@@ -53,6 +54,7 @@ async function main() {
   const system = await startSystem({ broker, scale, runDir: join(values['data-dir'], broker), ports: standardPorts(), group });
 
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  if (await seed(system.urls)) console.log(`seeded ${SEED_PRODUCTS.length} products and the customers ${SEED_ACCOUNTS.map((a) => a.customerId).join(', ')}`);
   console.log(`\n\x1b[1mEventmart is ready in ${seconds}s\x1b[0m (broker: ${broker})`);
   console.log(`  shop page        http://localhost:8080`);
   console.log(`  order API        http://localhost:3000/orders`);

@@ -118,7 +118,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       const count = options.scale?.[service] ?? 1;
       for (let index = 0; index < count; index++) {
         const appPort = index === 0 ? ports.services[service] : next++;
-        const [daprHttpPort, daprGrpcPort, metricsPort] = [next++, next++, next++];
+        const [daprHttpPort, daprGrpcPort, daprInternalGrpcPort, metricsPort] = [next++, next++, next++, next++];
         const name = count > 1 ? `${service}-${index + 1}` : service;
         const app = group.start(name, process.execPath, [join(REPO_ROOT, 'services', service, 'dist', 'main.js')], {
           tier: 2,
@@ -139,6 +139,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           '--app-protocol', 'http',
           '--dapr-http-port', String(daprHttpPort),
           '--dapr-grpc-port', String(daprGrpcPort),
+          // Chosen, not left to the sidecar: a random pick can collide with a port we hand out.
+          '--dapr-internal-grpc-port', String(daprInternalGrpcPort),
           '--metrics-port', String(metricsPort),
           '--dapr-listen-addresses', '127.0.0.1',
           '--resources-path', components,

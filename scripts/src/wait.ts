@@ -5,12 +5,17 @@ import net from 'node:net';
  * for; also fails at once if `died` rejects (the process being waited for exited).
  */
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, intervalMs = 250, died?: Promise<never>): Promise<void> {
-  if (died) return Promise.race([waitFor(what, check, timeoutMs, intervalMs), died]);
+  let death: unknown;
+  died?.catch((err: unknown) => {
+    death = err;
+  });
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (death) throw death;
     if (await check().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+  if (death) throw death;
   throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
 }
 

@@ -6,7 +6,8 @@ import { ProcessGroup } from '../../scripts/src/processes';
 import { startSystem, testPorts, type RunningSystem, type SystemOptions } from '../../scripts/src/system';
 import { REPO_ROOT } from '../../scripts/src/toolchain';
 
-export const BROKERS: Broker[] = ['kafka', 'rabbitmq'];
+/** Every broker test runs on both; EVENTMART_BROKERS=kafka narrows a local run while debugging. */
+export const BROKERS: Broker[] = (process.env.EVENTMART_BROKERS?.split(',') as Broker[] | undefined) ?? ['kafka', 'rabbitmq'];
 
 /**
  * Starts the real system (FerretDB, the broker, every service with its daprd) for one
@@ -23,6 +24,7 @@ export async function startTestSystem(label: string, options: Pick<SystemOptions
     ...options,
     env: { shipping: { SHIPPING_DISPATCH_DELAY_MS: '200', SHIPPING_DELIVERY_DELAY_MS: '200' }, ...options.env },
     runDir,
+    logLevel: process.env.EVENTMART_TEST_LOG_LEVEL ?? 'info',
     ports: testPorts(slot),
     group: new ProcessGroup({ kind: 'files', dir: logs }),
   });

@@ -52,6 +52,7 @@ export async function dispatch(handlers: EventHandlers, cloudEvent: unknown, log
   const traceparent = typeof envelope.traceparent === 'string' ? envelope.traceparent : undefined;
   try {
     await handler({ id, name, data: checked.data, traceparent });
+    log.debug(context, 'event handled');
     return 'SUCCESS';
   } catch (err) {
     if (err instanceof PoisonEventError) {
