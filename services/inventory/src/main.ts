@@ -1,15 +1,22 @@
-import { runService } from '@eventmart/shared';
+import { createOutboxRelay, runService } from '@eventmart/shared';
 import { createApp } from './app';
 import { loadConfig } from './config';
-import { createProductRelay } from './events/product-relay';
 import { createStockHandlers } from './events/stock-handlers';
 import { createProductStore } from './store/product-store';
 import { createReservationStore } from './store/reservation-store';
 
 void runService('inventory', loadConfig, async ({ config, log, db, publisher, deadLetters, readiness, metrics }) => {
   const products = await createProductStore(db);
-  const reservations = createReservationStore(db);
-  const relay = createProductRelay(products, publisher, log);
+  const reservations = await createReservationStore(db);
+  // Every stock change is an outbox commit: the relay publishes the product's state as it now is.
+  const relay = createOutboxRelay(
+    products.streams,
+    async (sku) => {
+      const product = await products.get(sku);
+      if (product) await publisher.publish({ id: `${sku}:v${product.version}`, name: 'product.changed', key: sku, data: product });
+    },
+    log,
+  );
   const handlers = createStockHandlers({ products, reservations, relay, publisher });
   const events = { appId: 'inventory', pubsubName: config.pubsubName, appApiToken: config.appApiToken, topics: ['orders'] as const, handlers, deadLetters };
   return {

@@ -1,17 +1,27 @@
-import { runService } from '@eventmart/shared';
+import { createOutboxRelay, runService } from '@eventmart/shared';
+import type { EventData, EventName } from '@eventmart/shared/events';
 import { createApp } from './app';
 import { loadConfig } from './config';
-import { createOutboxRelay } from './events/outbox-relay';
 import { createSagaHandlers } from './events/saga-handlers';
 import { createCatalogStore } from './store/catalog-store';
-import { createEventStore } from './store/event-store';
+import { createOrderStore } from './store/order-store';
 import { createOrderViews } from './store/order-views';
 
 void runService('order', loadConfig, async ({ config, log, db, publisher, deadLetters, readiness, metrics }) => {
-  const store = await createEventStore(db);
-  const views = await createOrderViews(db);
-  const catalog = createCatalogStore(db);
-  const relay = createOutboxRelay(store, views, publisher, log);
+  const store = await createOrderStore(db);
+  const views = await createOrderViews(db, store);
+  const catalog = await createCatalogStore(db);
+  // The outbox relay: publishes an order's new events in stream order, then updates its view.
+  const relay = createOutboxRelay(
+    store,
+    async (orderId, commits) => {
+      for (const event of commits.flatMap((commit) => commit.events)) {
+        if (event.publish) await publisher.publish({ id: event.id, name: event.name, key: orderId, data: event.data as EventData<EventName> });
+      }
+      await views.project(orderId);
+    },
+    log,
+  );
   const handlers = createSagaHandlers({ store, catalog, relay, log });
   const events = {
     appId: 'order',

@@ -4,8 +4,7 @@
  */
 import { connectMongo, createLogger } from '@eventmart/shared';
 import { loadConfig } from './config';
-import { fold } from './domain/order';
-import { createEventStore } from './store/event-store';
+import { createOrderStore } from './store/order-store';
 import { createOrderViews } from './store/order-views';
 
 async function main() {
@@ -13,15 +12,12 @@ async function main() {
   const log = createLogger('order-replay', config.logLevel);
   const mongo = await connectMongo(config.mongodbUrl, config.mongodbDb);
   try {
-    const store = await createEventStore(mongo.db);
-    const views = await createOrderViews(mongo.db);
+    const store = await createOrderStore(mongo.db);
+    const views = await createOrderViews(mongo.db, store);
     await views.clear();
-    let count = 0;
-    for await (const stream of store.all()) {
-      await views.project(fold(stream.events));
-      count++;
-    }
-    log.info({ orders: count }, 'read models rebuilt from the event store');
+    const orderIds = await store.streamIds();
+    for (const orderId of orderIds) await views.project(orderId);
+    log.info({ orders: orderIds.length }, 'read models rebuilt from the event store');
   } finally {
     await mongo.client.close();
   }

@@ -1,12 +1,12 @@
 import type Koa from 'koa';
 import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
 import { accountRoutes } from './http/account-routes';
-import type { AccountStore } from './store/account-store';
+import type { LedgerStore } from './store/ledger-store';
 
 export interface AppDeps extends ServiceAppDeps {
-  accounts: AccountStore;
+  ledger: LedgerStore;
 }
 
 export function createApp(deps: AppDeps): Koa {
-  return createServiceApp(deps, [accountRoutes(deps.accounts)]);
+  return createServiceApp(deps, [accountRoutes(deps.ledger)]);
 }

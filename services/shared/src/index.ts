@@ -9,3 +9,5 @@ export * from './dead-letters';
 export * from './lifecycle';
 export * from './validate';
 export * from './service';
+export * from './event-stream';
+export * from './outbox-relay';

@@ -1,18 +1,35 @@
-import { runService } from '@eventmart/shared';
+import { createOutboxRelay, runService } from '@eventmart/shared';
 import { createApp } from './app';
 import { loadConfig } from './config';
+import { factOf, shipmentIdOf } from './domain/shipment';
 import { createCourier } from './events/courier';
 import { createShippingHandlers } from './events/shipping-handlers';
 import { createShipmentStore } from './store/shipment-store';
 
 void runService('shipping', loadConfig, async ({ config, log, db, publisher, deadLetters, readiness, metrics }) => {
   const shipments = await createShipmentStore(db);
-  const courier = createCourier(shipments, publisher, config, log);
-  const handlers = createShippingHandlers(shipments, courier, config.dispatchDelayMs);
+  // Each state change that is a public fact goes out through the outbox, with a fixed id.
+  const relay = createOutboxRelay(
+    shipments.streams,
+    async (orderId, commits) => {
+      for (const fact of commits.flatMap((commit) => commit.events.map(factOf))) {
+        if (fact) await publisher.publish({ id: `${orderId}:${fact}`, name: fact, key: orderId, data: { orderId, shipmentId: shipmentIdOf(orderId) } });
+      }
+    },
+    log,
+  );
+  const courier = createCourier(shipments, relay, config, log);
+  const handlers = createShippingHandlers(shipments, relay, config.dispatchDelayMs);
   const events = { appId: 'shipping', pubsubName: config.pubsubName, appApiToken: config.appApiToken, topics: ['orders'] as const, handlers, deadLetters };
   return {
     app: createApp({ log, readiness, metrics, events, shipments }),
-    start: () => courier.start(250),
-    stop: () => courier.stop(),
+    start: () => {
+      relay.start(1_000);
+      courier.start(250);
+    },
+    stop: async () => {
+      await courier.stop();
+      await relay.stop();
+    },
   };
 });

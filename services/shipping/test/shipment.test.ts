@@ -1,14 +1,20 @@
-import { unpublishedFacts, type Shipment } from '../src/domain/shipment';
-
-const shipment = (state: Shipment['state'], published: Shipment['published']): Shipment => ({ orderId: 'o', shipmentId: 's', state, address: undefined, dueAt: undefined, published });
+import { factOf, foldShipment, NEXT_STEP } from '../src/domain/shipment';
 
 describe('shipment', () => {
-  test('when it jumped ahead, then every fact it passed is still published, in order', () => {
-    expect(unpublishedFacts(shipment('delivered', ['shipment.scheduled']))).toEqual(['shipment.dispatched', 'shipment.delivered']);
+  test('when the address comes after the confirmation, then it is still kept', () => {
+    const shipment = foldShipment('o', [{ kind: 'scheduled' }, { kind: 'addressed', address: { name: 'A', line1: 'L', city: 'C', postalCode: 'P', country: 'NL' } }]);
+    expect(shipment).toMatchObject({ state: 'scheduled', addressed: true, shipmentId: 'shp-o' });
   });
 
-  test('when awaiting or cancelled, then there is nothing to say', () => {
-    expect(unpublishedFacts(shipment('awaiting', []))).toEqual([]);
-    expect(unpublishedFacts(shipment('cancelled', []))).toEqual([]);
+  test('the courier moves scheduled → dispatched → delivered, and no further', () => {
+    expect(NEXT_STEP.scheduled).toBe('dispatched');
+    expect(NEXT_STEP.dispatched).toBe('delivered');
+    expect(NEXT_STEP.delivered).toBeUndefined();
+    expect(NEXT_STEP.cancelled).toBeUndefined();
+  });
+
+  test('only the courier steps are public facts', () => {
+    expect(factOf({ kind: 'dispatched' })).toBe('shipment.dispatched');
+    expect(factOf({ kind: 'cancelled' })).toBeUndefined();
   });
 });

@@ -2,12 +2,12 @@ import type { EventHandlers, Publisher } from '@eventmart/shared';
 import { mergeLines, outcomeOf, type Reservation } from '../domain/reservation';
 import type { ProductStore } from '../store/product-store';
 import type { ReservationStore } from '../store/reservation-store';
-import type { ProductRelay } from './product-relay';
+import type { OutboxRelay } from '@eventmart/shared';
 
 export interface StockHandlerDeps {
   products: ProductStore;
   reservations: ReservationStore;
-  relay: ProductRelay;
+  relay: OutboxRelay;
   publisher: Publisher;
 }
 
@@ -32,7 +32,7 @@ export function createStockHandlers({ products, reservations, relay, publisher }
 
   /** Gives back every line; also mops up what a racing copy of the same event may have held. */
   async function releaseAll({ orderId, items }: Reservation) {
-    for (const { sku, quantity } of items) await products.release(sku, orderId, quantity);
+    for (const { sku } of items) await products.release(sku, orderId);
   }
 
   async function publishOutcome(reservation: Reservation, traceparent: string | undefined) {
@@ -48,7 +48,7 @@ export function createStockHandlers({ products, reservations, relay, publisher }
       let reservation = await reservations.getOrCreate(data.orderId, 'pending', mergeLines(data.items));
       if (reservation.state === 'pending') reservation = await holdAll(reservation);
       if (reservation.state !== 'reserved') await releaseAll(reservation);
-      await relay.flush(traceparent);
+      await relay.flush();
       // A cancellation that came first leaves nothing to say: the order is already over.
       if (reservation.state !== 'cancelled') await publishOutcome(reservation, traceparent);
     },
@@ -58,7 +58,7 @@ export function createStockHandlers({ products, reservations, relay, publisher }
       if (reservation.state === 'pending') throw new Error(`reservation of ${data.orderId} still in progress`);
       if (reservation.state === 'reserved') reservation = await reservations.transition(data.orderId, 'reserved', 'released');
       await releaseAll(reservation);
-      await relay.flush(traceparent);
+      await relay.flush();
       if (reservation.state === 'released') await publishOutcome(reservation, traceparent);
     },
 

@@ -1,13 +1,12 @@
 import Router from '@koa/router';
-import { bodyValidator, NotFoundError, ValidationError } from '@eventmart/shared';
+import { bodyValidator, NotFoundError, ValidationError, type OutboxRelay } from '@eventmart/shared';
 import { productInputSchema, SKU_PATTERN, type ProductInput } from '../domain/product';
 import type { ProductStore } from '../store/product-store';
-import type { ProductRelay } from '../events/product-relay';
 
 const parseProduct = bodyValidator<ProductInput>(productInputSchema);
 const skuPattern = new RegExp(SKU_PATTERN);
 
-export function productRoutes(products: ProductStore, relay: ProductRelay): Router {
+export function productRoutes(products: ProductStore, relay: OutboxRelay): Router {
   const router = new Router({ prefix: '/products' });
 
   router.get('/', async (ctx) => {
@@ -25,7 +24,7 @@ export function productRoutes(products: ProductStore, relay: ProductRelay): Rout
     if (!skuPattern.test(sku)) throw new ValidationError(`sku must match ${SKU_PATTERN}`, 'INVALID_SKU');
     const product = await products.put(sku, parseProduct(ctx.request.body));
     // The change is saved with its outbox mark; publishing now only makes it prompt.
-    await relay.flush(ctx.get('traceparent') || undefined).catch(() => undefined);
+    await relay.flush();
     ctx.body = product;
   });
 

@@ -1,11 +1,10 @@
-import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '@eventmart/shared';
+import type { Db } from 'mongodb';
+import { ConcurrencyError, createEventStreamStore } from '@eventmart/shared';
 import type { Line, Reservation, ReservationState } from '../domain/reservation';
 
-interface ReservationDoc {
-  _id: string;
+interface ReservationEvent {
   state: ReservationState;
-  items: Line[];
+  items?: Line[];
   reason?: string;
 }
 
@@ -17,33 +16,40 @@ export interface ReservationStore {
   transition(orderId: string, from: ReservationState, to: ReservationState, reason?: string): Promise<Reservation>;
 }
 
-const toReservation = ({ _id, state, items, reason }: ReservationDoc): Reservation => ({
-  orderId: _id,
-  state,
-  items,
-  ...(reason === undefined ? {} : { reason }),
-});
+function fold(orderId: string, events: readonly ReservationEvent[]): Reservation | undefined {
+  const last = events.at(-1);
+  if (!last) return undefined;
+  const reason = events.findLast((e) => e.reason !== undefined)?.reason;
+  return { orderId, state: last.state, items: events[0]?.items ?? [], ...(reason === undefined ? {} : { reason }) };
+}
 
-export function createReservationStore(db: Db): ReservationStore {
-  const reservations: Collection<ReservationDoc> = db.collection('reservations');
-  const load = async (orderId: string) => toReservation((await reservations.findOne({ _id: orderId }))!);
+/** A reservation is a short stream of state changes; each change is an insert that only one writer wins. */
+export async function createReservationStore(db: Db): Promise<ReservationStore> {
+  const streams = await createEventStreamStore<ReservationEvent>(db, 'reservation_events');
+  const find = async (orderId: string) => fold(orderId, (await streams.read(orderId)).events);
 
   return {
+    find,
     async getOrCreate(orderId, state, items) {
       try {
-        await reservations.insertOne({ _id: orderId, state, items });
+        await streams.append(orderId, 0, [{ state, items }]);
       } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
+        if (!(err instanceof ConcurrencyError)) throw err;
       }
-      return load(orderId);
-    },
-    async find(orderId) {
-      const doc = await reservations.findOne({ _id: orderId });
-      return doc ? toReservation(doc) : undefined;
+      return (await find(orderId))!;
     },
     async transition(orderId, from, to, reason) {
-      await reservations.updateOne({ _id: orderId, state: from }, { $set: reason === undefined ? { state: to } : { state: to, reason } });
-      return load(orderId);
+      for (;;) {
+        const stream = await streams.read(orderId);
+        const current = fold(orderId, stream.events);
+        if (current?.state !== from) return current!;
+        try {
+          await streams.append(orderId, stream.version, [{ state: to, ...(reason === undefined ? {} : { reason }) }]);
+          return (await find(orderId))!;
+        } catch (err) {
+          if (!(err instanceof ConcurrencyError)) throw err;
+        }
+      }
     },
   };
 }

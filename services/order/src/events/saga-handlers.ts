@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { PoisonEventError, retryOnConflict, type EventHandlers, type InboundEvent, type Logger } from '@eventmart/shared';
+import { PoisonEventError, retryOnConflict, type EventHandlers, type InboundEvent, type Logger, type OutboxRelay } from '@eventmart/shared';
 import { FACTS, react, type FactName } from '../domain/order';
-import type { EventStore } from '../store/event-store';
 import type { CatalogStore } from '../store/catalog-store';
-import type { OutboxRelay } from './outbox-relay';
+import type { OrderStore } from '../store/order-store';
 
 export interface SagaDeps {
-  store: EventStore;
+  store: OrderStore;
   catalog: CatalogStore;
   relay: OutboxRelay;
   log: Logger;
@@ -15,19 +14,21 @@ export interface SagaDeps {
 
 /**
  * The process manager's inbox: each fact about an order is recorded in the order's
- * stream (with the fact's event id, in the same write) and may move the order on.
- * A copy of a fact is recognised by its id and changes nothing.
+ * stream, with the fact's event id in the same write, and may move the order on. A copy
+ * of a fact is recognised by its id and changes nothing.
  */
 export function createSagaHandlers({ store, catalog, relay, log, now = () => new Date().toISOString() }: SagaDeps): EventHandlers {
   async function onFact(event: InboundEvent<FactName>) {
     const { orderId } = event.data;
-    // Another fact about the same order may win the race: then read the stream again and redecide.
+    // Another fact about the same order may be appended first: then read again and decide again.
     await retryOnConflict(async () => {
-      const stream = await store.load(orderId);
-      if (!stream) throw new PoisonEventError(`no order ${orderId}`);
-      if (stream.handled.includes(event.id)) return;
+      const stream = await store.read(orderId);
+      if (stream.version === 0) throw new PoisonEventError(`no order ${orderId}`);
+      if (stream.causes.has(event.id)) return;
       const next = react(stream.events, { name: event.name, data: event.data });
-      if (next.length > 0) await store.append(stream, next, next.map(() => randomUUID()), now(), event.id);
+      if (next.length === 0) return;
+      const occurredAt = now();
+      await store.append(orderId, stream.version, next.map((e) => ({ ...e, id: randomUUID(), occurredAt })), { cause: event.id, outbox: true, at: occurredAt });
     });
     // Publishing now only makes it prompt: the relay's timer publishes it otherwise.
     await relay.flush().catch((err: unknown) => log.warn({ err, orderId }, 'outbox flush failed, the relay will retry'));

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import Router from '@koa/router';
-import { bodyValidator, NotFoundError, UnprocessableError, ValidationError, type Logger } from '@eventmart/shared';
+import { bodyValidator, ConcurrencyError, NotFoundError, UnprocessableError, ValidationError, type Logger, type OutboxRelay } from '@eventmart/shared';
 import { address } from '@eventmart/shared/events';
 import { fold, placeOrder } from '../domain/order';
 import { priceOrder, type OrderRequest } from '../domain/pricing';
 import type { CatalogStore } from '../store/catalog-store';
-import type { EventStore } from '../store/event-store';
+import type { OrderStore } from '../store/order-store';
 import { toView, type OrderViews } from '../store/order-views';
-import type { OutboxRelay } from '../events/outbox-relay';
 
 const id = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' } as const;
 const parseOrderRequest = bodyValidator<OrderRequest>({
@@ -32,7 +31,7 @@ const parseOrderRequest = bodyValidator<OrderRequest>({
 });
 
 export interface OrderRouteDeps {
-  store: EventStore;
+  store: OrderStore;
   views: OrderViews;
   catalog: CatalogStore;
   relay: OutboxRelay;
@@ -51,24 +50,22 @@ export function orderRoutes({ store, views, catalog, relay, log }: OrderRouteDep
     const unknown = request.items.map((line) => line.sku).filter((sku) => !known.has(sku));
     if (unknown.length > 0) throw new UnprocessableError('UNKNOWN_SKU', `unknown sku: ${[...new Set(unknown)].join(', ')}`);
 
-    const orderId = randomUUID();
+    // With an Idempotency-Key the order id is derived from it: a repeat finds the stream
+    // already started and gets the same order, with no second order.placed.
+    const orderId = key ? orderIdFromKey(request.customerId, key) : randomUUID();
     const placed = priceOrder(orderId, request, known);
-    const { orderId: actual, created } = await store.create(
-      orderId,
-      request.customerId,
-      key ? `${request.customerId} ${key}` : orderId,
-      placeOrder(placed),
-      [randomUUID()],
-      new Date().toISOString(),
-    );
-    if (created) {
+    const occurredAt = new Date().toISOString();
+    try {
+      await store.append(orderId, 0, placeOrder(placed).map((e) => ({ ...e, id: randomUUID(), occurredAt })), { outbox: true, at: occurredAt });
       log.info({ orderId, customerId: request.customerId, total: placed.total }, 'order placed');
       await relay.flush().catch((err: unknown) => log.warn({ err, orderId }, 'outbox flush failed, the relay will retry'));
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
     }
-    const view = await views.get(actual);
+    const view = await views.get(orderId);
     ctx.status = 202;
-    ctx.set('Location', `/orders/${actual}`);
-    ctx.body = { orderId: actual, status: view?.status ?? 'PENDING' };
+    ctx.set('Location', `/orders/${orderId}`);
+    ctx.body = { orderId, status: view?.status ?? 'PENDING' };
   });
 
   /** The query side reads the projection; a stream not yet projected is folded on the spot. */
@@ -79,14 +76,14 @@ export function orderRoutes({ store, views, catalog, relay, log }: OrderRouteDep
       ctx.body = view;
       return;
     }
-    const stream = await store.load(orderId);
-    if (!stream) throw new NotFoundError('ORDER_NOT_FOUND', `no order ${orderId}`);
+    const stream = await store.read(orderId);
+    if (stream.version === 0) throw new NotFoundError('ORDER_NOT_FOUND', `no order ${orderId}`);
     ctx.body = toView(fold(stream.events));
   });
 
   router.get('/:orderId/events', async (ctx) => {
-    const stream = await store.load(ctx.params.orderId!);
-    if (!stream) throw new NotFoundError('ORDER_NOT_FOUND', `no order ${ctx.params.orderId}`);
+    const stream = await store.read(ctx.params.orderId!);
+    if (stream.version === 0) throw new NotFoundError('ORDER_NOT_FOUND', `no order ${ctx.params.orderId}`);
     ctx.body = { events: stream.events.map(({ name, seq, occurredAt, data }) => ({ type: name, version: seq, occurredAt, data })) };
   });
 
@@ -106,4 +103,10 @@ export function catalogRoutes(catalog: CatalogStore): Router {
     ctx.body = { products: await catalog.all() };
   });
   return router;
+}
+
+/** A stable order id for a customer's Idempotency-Key (UUID-shaped, from a SHA-256). */
+export function orderIdFromKey(customerId: string, key: string): string {
+  const hex = createHash('sha256').update(`${customerId}\u0000${key}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

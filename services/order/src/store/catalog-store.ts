@@ -6,31 +6,41 @@ export type CatalogEntry = EventData<'product.changed'>;
 
 /**
  * Order's replica of inventory's products, kept from product.changed (event-carried
- * state transfer): orders are priced from here, never by asking inventory.
+ * state transfer): orders are priced from here, never by asking inventory. Each version
+ * is its own document (an insert is the one write that is atomic on FerretDB too), and a
+ * read takes the newest: a late or repeated event changes nothing.
  */
 export interface CatalogStore {
-  /** Keeps the newest version of each product; older or repeated events change nothing. */
   apply(product: CatalogEntry): Promise<void>;
   find(skus: readonly string[]): Promise<Map<string, CatalogEntry>>;
   all(): Promise<CatalogEntry[]>;
 }
 
-export function createCatalogStore(db: Db): CatalogStore {
-  const catalog: Collection<CatalogEntry & { _id: string }> = db.collection('catalog');
+export async function createCatalogStore(db: Db): Promise<CatalogStore> {
+  const versions: Collection<CatalogEntry & { _id: string }> = db.collection('catalog_versions');
+  await versions.createIndex({ sku: 1, version: -1 });
+  const latest = async (sku: string): Promise<CatalogEntry | undefined> => {
+    const [newest] = await versions.find({ sku }).sort({ version: -1 }).limit(1).toArray();
+    if (!newest) return undefined;
+    const { _id, ...entry } = newest;
+    return entry;
+  };
+
   return {
     async apply(product) {
       try {
-        await catalog.replaceOne({ _id: product.sku, version: { $lt: product.version } }, product, { upsert: true });
+        await versions.insertOne({ _id: `${product.sku}:${product.version}`, ...product });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
     },
     async find(skus) {
-      const entries = await catalog.find({ _id: { $in: [...skus] } }, { projection: { _id: 0 } }).toArray();
-      return new Map(entries.map((entry) => [entry.sku, entry]));
+      const entries = await Promise.all([...new Set(skus)].map(latest));
+      return new Map(entries.flatMap((entry) => (entry ? [[entry.sku, entry] as const] : [])));
     },
     async all() {
-      return catalog.find({}, { projection: { _id: 0 } }).sort({ _id: 1 }).limit(1000).toArray();
+      const skus = ((await versions.distinct('sku')) as string[]).sort();
+      return (await Promise.all(skus.map(latest))).filter((entry): entry is CatalogEntry => entry !== undefined);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '@eventmart/shared';
-import type { Order } from '../domain/order';
+import { fold, type Order } from '../domain/order';
+import type { OrderStore } from './order-store';
 
 /** The read model behind GET /orders: one document per order, rebuilt from the streams at will. */
 export interface OrderView {
@@ -16,8 +17,8 @@ export interface OrderView {
 }
 
 export interface OrderViews {
-  /** Writes the view unless a newer version is already there. */
-  project(order: Order): Promise<void>;
+  /** Brings the order's view up to its stream. */
+  project(orderId: string): Promise<void>;
   get(orderId: string): Promise<OrderView | undefined>;
   byCustomer(customerId: string, limit: number): Promise<OrderView[]>;
   all(): Promise<OrderView[]>;
@@ -29,17 +30,27 @@ export function toView(order: Order): OrderView {
   return { orderId, customerId, status, items, total, ...(reason === undefined ? {} : { reason }), placedAt, updatedAt, version };
 }
 
-export async function createOrderViews(db: Db): Promise<OrderViews> {
+export async function createOrderViews(db: Db, store: OrderStore): Promise<OrderViews> {
   const views: Collection<OrderView & { _id: string }> = db.collection('order_views');
   await views.createIndex({ customerId: 1, placedAt: -1 });
   const hideId = { projection: { _id: 0 } };
 
   return {
-    async project(order) {
-      try {
-        await views.replaceOne({ _id: order.orderId, version: { $lt: order.version } }, toView(order), { upsert: true });
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err; // a newer version is already projected
+    async project(orderId) {
+      // Two projectors (replicas) may race, and a write guarded by the version is not atomic
+      // on FerretDB: so each projector checks the stream again after writing, and writes
+      // again while the stream is ahead of what it wrote. The last write is always the newest.
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const stream = await store.read(orderId);
+        if (stream.version === 0) return;
+        const view = toView(fold(stream.events));
+        try {
+          await views.replaceOne({ _id: orderId, version: { $lt: view.version } }, view, { upsert: true });
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err; // a newer version is already there
+        }
+        const stored = await views.findOne({ _id: orderId }, { projection: { version: 1 } });
+        if ((stored?.version ?? 0) >= (await store.read(orderId)).version) return;
       }
     },
     async get(orderId) {

@@ -1,28 +1,13 @@
-import { retryOnConflict, type EventHandlers, type Publisher } from '@eventmart/shared';
+import type { EventHandlers, Publisher } from '@eventmart/shared';
 import { decideCharge, decideRefund, type Decision } from '../domain/ledger';
-import type { AccountStore } from '../store/account-store';
-
-export interface PaymentHandlerDeps {
-  accounts: AccountStore;
-  publisher: Publisher;
-  now?: () => string;
-}
+import { settle, type LedgerStore } from '../store/ledger-store';
 
 /**
  * Payment's reactions to orders. The ledger's own entries guard every effect (one charge,
  * one refund per order), and each delivery re-publishes the outcome with the same event
  * id, so a crash between the write and the publish heals on redelivery.
  */
-export function createPaymentHandlers({ accounts, publisher, now = () => new Date().toISOString() }: PaymentHandlerDeps): EventHandlers {
-  async function settle(customerId: string, decide: (entries: Parameters<typeof decideCharge>[0]) => Decision) {
-    return retryOnConflict(async () => {
-      const account = await accounts.load(customerId);
-      const decision = decide(account.entries);
-      if (decision.entries.length > 0) await accounts.append(account, decision.entries, now());
-      return decision.outcome;
-    });
-  }
-
+export function createPaymentHandlers(ledger: LedgerStore, publisher: Publisher): EventHandlers {
   async function publish(orderId: string, customerId: string, outcome: Decision['outcome'], traceparent: string | undefined) {
     if (!outcome) return;
     const { name, amount } = outcome;
@@ -31,12 +16,12 @@ export function createPaymentHandlers({ accounts, publisher, now = () => new Dat
   }
 
   return {
-    'order.placed': async ({ data, traceparent }) => {
-      const outcome = await settle(data.customerId, (entries) => decideCharge(entries, data.orderId, data.total));
+    'order.placed': async ({ id, data, traceparent }) => {
+      const { outcome } = await settle(ledger, data.customerId, (entries) => decideCharge(entries, data.orderId, data.total), id);
       await publish(data.orderId, data.customerId, outcome, traceparent);
     },
-    'order.cancelled': async ({ data, traceparent }) => {
-      const outcome = await settle(data.customerId, (entries) => decideRefund(entries, data.orderId));
+    'order.cancelled': async ({ id, data, traceparent }) => {
+      const { outcome } = await settle(ledger, data.customerId, (entries) => decideRefund(entries, data.orderId), id);
       await publish(data.orderId, data.customerId, outcome, traceparent);
     },
   };

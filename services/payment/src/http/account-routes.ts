@@ -1,7 +1,7 @@
 import Router from '@koa/router';
-import { bodyValidator, NotFoundError, retryOnConflict, ValidationError } from '@eventmart/shared';
+import { bodyValidator, NotFoundError, ValidationError } from '@eventmart/shared';
 import { balanceOf, deposit, type Entry } from '../domain/ledger';
-import type { Account, AccountStore } from '../store/account-store';
+import { settle, type LedgerStore } from '../store/ledger-store';
 
 const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const parseDeposit = bodyValidator<{ amount: number }>({
@@ -14,7 +14,7 @@ const parseDeposit = bodyValidator<{ amount: number }>({
 const SHOWN: ReadonlySet<Entry['kind']> = new Set(['deposit', 'charge', 'refund']);
 
 /** The account as the API shows it: the balance derived from the ledger, money movements only. */
-export function toAccountView({ customerId, entries }: Account) {
+export function toAccountView(customerId: string, entries: readonly Entry[]) {
   return {
     customerId,
     balance: balanceOf(entries),
@@ -24,23 +24,23 @@ export function toAccountView({ customerId, entries }: Account) {
   };
 }
 
-export function accountRoutes(accounts: AccountStore): Router {
+export function accountRoutes(ledger: LedgerStore): Router {
   const router = new Router({ prefix: '/accounts' });
 
   router.post('/:customerId/deposits', async (ctx) => {
     const customerId = ctx.params.customerId!;
     if (!CUSTOMER_ID.test(customerId)) throw new ValidationError('customerId has characters it may not have', 'INVALID_CUSTOMER_ID');
     const { amount } = parseDeposit(ctx.request.body);
-    const account = await retryOnConflict(async () => accounts.append(await accounts.load(customerId), [deposit(amount)], new Date().toISOString()));
+    const { entries } = await settle(ledger, customerId, () => ({ entries: [deposit(amount)], outcome: undefined }));
     ctx.status = 201;
-    ctx.body = toAccountView(account);
+    ctx.body = toAccountView(customerId, entries);
   });
 
   router.get('/:customerId', async (ctx) => {
     const customerId = ctx.params.customerId!;
-    const account = await accounts.load(customerId);
-    if (account.version === 0) throw new NotFoundError('ACCOUNT_NOT_FOUND', `no account for ${customerId}`);
-    ctx.body = toAccountView(account);
+    const stream = await ledger.read(customerId);
+    if (stream.version === 0) throw new NotFoundError('ACCOUNT_NOT_FOUND', `no account for ${customerId}`);
+    ctx.body = toAccountView(customerId, stream.events);
   });
 
   return router;

@@ -3,40 +3,40 @@ import type { EventData } from '@eventmart/shared/events';
 /**
  * A shipment follows its order: it learns the address from order.placed, is scheduled on
  * order.confirmed, then a simulated courier dispatches and delivers it after set delays.
+ * It is a stream of these events, and its state is their fold:
  *
  *   awaiting ─order.confirmed→ scheduled ─delay→ dispatched ─delay→ delivered
  *   awaiting ─order.cancelled→ cancelled
  */
-export type ShipmentState = 'awaiting' | 'scheduled' | 'dispatched' | 'delivered' | 'cancelled';
-
 export type Address = EventData<'order.placed'>['address'];
+export type ShipmentState = 'awaiting' | 'scheduled' | 'dispatched' | 'delivered' | 'cancelled';
+export type ShipmentEvent = { kind: 'addressed'; address: Address } | { kind: Exclude<ShipmentState, 'awaiting'> };
 
 export interface Shipment {
   orderId: string;
   shipmentId: string;
   state: ShipmentState;
+  addressed: boolean;
   address: Address;
-  /** When the courier takes the next step (epoch ms). */
-  dueAt: number | undefined;
-  /** The facts already published about it. */
-  published: ShipmentFact[];
-}
-
-export type ShipmentFact = 'shipment.scheduled' | 'shipment.dispatched' | 'shipment.delivered';
-
-const FACTS_BY_STATE: Record<ShipmentState, ShipmentFact[]> = {
-  awaiting: [],
-  cancelled: [],
-  scheduled: ['shipment.scheduled'],
-  dispatched: ['shipment.scheduled', 'shipment.dispatched'],
-  delivered: ['shipment.scheduled', 'shipment.dispatched', 'shipment.delivered'],
-};
-
-/** The facts a shipment in this state stands for and has not yet published, in order. */
-export function unpublishedFacts(shipment: Shipment): ShipmentFact[] {
-  return FACTS_BY_STATE[shipment.state].filter((fact) => !shipment.published.includes(fact));
 }
 
 export function shipmentIdOf(orderId: string): string {
   return `shp-${orderId}`;
+}
+
+export function foldShipment(orderId: string, events: readonly ShipmentEvent[]): Shipment {
+  const shipment: Shipment = { orderId, shipmentId: shipmentIdOf(orderId), state: 'awaiting', addressed: false, address: undefined };
+  for (const event of events) {
+    if (event.kind === 'addressed') Object.assign(shipment, { addressed: true, address: event.address });
+    else shipment.state = event.kind;
+  }
+  return shipment;
+}
+
+/** What the courier does next from a state, if anything. */
+export const NEXT_STEP: Partial<Record<ShipmentState, 'dispatched' | 'delivered'>> = { scheduled: 'dispatched', dispatched: 'delivered' };
+
+/** The public fact a state change stands for. */
+export function factOf(event: ShipmentEvent): 'shipment.scheduled' | 'shipment.dispatched' | 'shipment.delivered' | undefined {
+  return event.kind === 'scheduled' || event.kind === 'dispatched' || event.kind === 'delivered' ? `shipment.${event.kind}` : undefined;
 }

@@ -1,5 +1,5 @@
-import type { Logger, Publisher } from '@eventmart/shared';
-import { unpublishedFacts } from '../domain/shipment';
+import { ConcurrencyError, type Logger, type OutboxRelay } from '@eventmart/shared';
+import { NEXT_STEP } from '../domain/shipment';
 import type { ShipmentStore } from '../store/shipment-store';
 
 export interface CourierOptions {
@@ -8,39 +8,44 @@ export interface CourierOptions {
 }
 
 export interface Courier {
-  /** Moves due shipments on and publishes every fact not yet out. */
+  /** Moves every shipment whose time has come one step on. */
   tick(): Promise<void>;
   start(intervalMs: number): void;
   stop(): Promise<void>;
 }
 
 /**
- * The simulated courier. Each step is a state change guarded by the state it leaves (one
- * replica wins it) that also marks the shipment dirty; publishing happens after, from the
- * dirty mark, with a stable event id: a crash in between only delays the fact.
+ * The simulated courier. A scheduled or dispatched shipment carries a timer; when it is
+ * due, the next state is appended (an insert only one replica wins) with its own timer,
+ * and the relay publishes the fact.
  */
-export function createCourier(store: ShipmentStore, publisher: Publisher, options: CourierOptions, log: Logger): Courier {
+export function createCourier(store: ShipmentStore, relay: OutboxRelay, options: CourierOptions, log: Logger): Courier {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
   async function pass() {
     const now = Date.now();
-    await store.advanceDue('scheduled', 'dispatched', now, now + options.deliveryDelayMs);
-    await store.advanceDue('dispatched', 'delivered', now, undefined);
-    for (const shipment of await store.dirty()) {
-      const { orderId, shipmentId } = shipment;
-      for (const fact of unpublishedFacts(shipment)) {
-        await publisher.publish({ id: `${orderId}:${fact}`, name: fact, key: orderId, data: { orderId, shipmentId } });
-        await store.markPublished(orderId, fact);
-        log.info({ orderId, shipmentId, type: fact }, 'shipment progressed');
+    for (const commit of await store.streams.due(now)) {
+      const orderId = commit.stream;
+      try {
+        await store.change(orderId, (shipment) => {
+          const next = NEXT_STEP[shipment.state];
+          // Only the commit that put the shipment in its current state may move it on.
+          if (!next || commit.events.at(-1)?.kind !== shipment.state) return undefined;
+          return next === 'dispatched' ? { event: { kind: next }, due: now + options.deliveryDelayMs } : { event: { kind: next } };
+        });
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError)) throw err;
       }
-      await store.markClean(orderId, shipment.state);
+      await store.streams.clearDue(commit._id);
+      log.debug({ orderId }, 'courier step');
     }
+    await relay.flush();
   }
 
   const courier: Courier = {
     tick() {
-      running = running.then(pass);
+      running = running.then(pass, pass);
       return running;
     },
     start(intervalMs) {

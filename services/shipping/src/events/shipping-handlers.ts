@@ -1,15 +1,14 @@
-import type { EventHandlers } from '@eventmart/shared';
+import type { EventHandlers, OutboxRelay } from '@eventmart/shared';
 import type { ShipmentStore } from '../store/shipment-store';
-import type { Courier } from './courier';
 
 /** Shipping's reactions to orders: remember where to, book on confirmation, drop on cancellation. */
-export function createShippingHandlers(store: ShipmentStore, courier: Courier, dispatchDelayMs: number): EventHandlers {
+export function createShippingHandlers(store: ShipmentStore, relay: OutboxRelay, dispatchDelayMs: number): EventHandlers {
   return {
-    'order.placed': async ({ data }) => store.rememberAddress(data.orderId, data.address),
+    'order.placed': async ({ data }) => store.change(data.orderId, (s) => (s.addressed ? undefined : { event: { kind: 'addressed', address: data.address } })),
     'order.confirmed': async ({ data }) => {
-      await store.leaveAwaiting(data.orderId, 'scheduled', Date.now() + dispatchDelayMs);
-      await courier.tick();
+      await store.change(data.orderId, (s) => (s.state === 'awaiting' ? { event: { kind: 'scheduled' }, due: Date.now() + dispatchDelayMs } : undefined));
+      await relay.flush();
     },
-    'order.cancelled': async ({ data }) => store.leaveAwaiting(data.orderId, 'cancelled'),
+    'order.cancelled': async ({ data }) => store.change(data.orderId, (s) => (s.state === 'awaiting' ? { event: { kind: 'cancelled' } } : undefined)),
   };
 }

@@ -1,0 +1,69 @@
+import type { Product, ProductInput } from './product';
+
+/**
+ * A product's stock is an event stream: a `set` from PUT /products, a `hold` per order
+ * line, a `release` when an order is cancelled, a `commit` when it is confirmed. The
+ * state is their fold, and every decision is checked against it before it is appended:
+ * a hold is never appended when it would take `available` below zero.
+ */
+export type StockEvent =
+  | ({ kind: 'set' } & ProductInput)
+  | { kind: 'hold'; orderId: string; quantity: number }
+  | { kind: 'release'; orderId: string; quantity: number }
+  | { kind: 'commit'; orderId: string };
+
+export interface StockState {
+  sku: string;
+  exists: boolean;
+  name: string;
+  price: number;
+  available: number;
+  /** What each open order holds. */
+  holds: Map<string, number>;
+  version: number;
+}
+
+export function foldStock(sku: string, events: readonly StockEvent[]): StockState {
+  const state: StockState = { sku, exists: false, name: '', price: 0, available: 0, holds: new Map(), version: events.length };
+  for (const event of events) {
+    switch (event.kind) {
+      case 'set':
+        Object.assign(state, { exists: true, name: event.name, price: event.price, available: event.available });
+        break;
+      case 'hold':
+        state.available -= event.quantity;
+        state.holds.set(event.orderId, event.quantity);
+        break;
+      case 'release':
+        state.available += event.quantity;
+        state.holds.delete(event.orderId);
+        break;
+      case 'commit':
+        state.holds.delete(event.orderId);
+        break;
+    }
+  }
+  return state;
+}
+
+export function toProduct({ sku, name, price, available, version }: StockState): Product {
+  return { sku, name, price, available, version };
+}
+
+export type HoldResult = 'held' | 'already-held' | 'short' | 'unknown-sku';
+
+export function decideHold(state: StockState, orderId: string, quantity: number): { result: HoldResult; event?: StockEvent } {
+  if (!state.exists) return { result: 'unknown-sku' };
+  if (state.holds.has(orderId)) return { result: 'already-held' };
+  if (state.available < quantity) return { result: 'short' };
+  return { result: 'held', event: { kind: 'hold', orderId, quantity } };
+}
+
+export function decideRelease(state: StockState, orderId: string): StockEvent | undefined {
+  const quantity = state.holds.get(orderId);
+  return quantity === undefined ? undefined : { kind: 'release', orderId, quantity };
+}
+
+export function decideCommit(state: StockState, orderId: string): StockEvent | undefined {
+  return state.holds.has(orderId) ? { kind: 'commit', orderId } : undefined;
+}
