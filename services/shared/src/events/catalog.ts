@@ -55,7 +55,7 @@ export const address = {
 
 export const catalog = {
   'order.placed': {
-    topic: 'orders',
+    topic: 'orders', producer: 'order', consumers: ['payment', 'inventory', 'shipping', 'notification'],
     summary: 'A customer placed an order (event-carried state: everything a consumer needs).',
     schema: {
       type: 'object',
@@ -80,9 +80,9 @@ export const catalog = {
       },
     },
   },
-  'order.confirmed': { topic: 'orders', summary: 'Payment and stock are both secured.', schema: orderOnly },
+  'order.confirmed': { topic: 'orders', summary: 'Payment and stock are both secured.', schema: orderOnly, producer: 'order', consumers: ['inventory', 'shipping', 'notification'] },
   'order.cancelled': {
-    topic: 'orders',
+    topic: 'orders', producer: 'order', consumers: ['payment', 'inventory', 'shipping', 'notification'],
     summary: 'The order will not be fulfilled; consumers compensate what they did for it.',
     // customerId lets payment find the ledger to refund (or to remember the cancellation in).
     schema: {
@@ -92,11 +92,11 @@ export const catalog = {
       properties: { orderId: id, customerId: id, reason },
     },
   },
-  'order.shipped': { topic: 'orders', summary: 'The courier has the parcel.', schema: orderOnly },
-  'order.delivered': { topic: 'orders', summary: 'The customer has the parcel.', schema: orderOnly },
-  'payment.succeeded': { topic: 'payments', summary: 'The order total was charged.', schema: payment },
+  'order.shipped': { topic: 'orders', summary: 'The courier has the parcel.', schema: orderOnly, producer: 'order', consumers: ['notification'] },
+  'order.delivered': { topic: 'orders', summary: 'The customer has the parcel.', schema: orderOnly, producer: 'order', consumers: ['notification'] },
+  'payment.succeeded': { topic: 'payments', summary: 'The order total was charged.', schema: payment, producer: 'payment', consumers: ['order', 'notification'] },
   'payment.failed': {
-    topic: 'payments',
+    topic: 'payments', producer: 'payment', consumers: ['order', 'notification'],
     summary: 'The order could not be charged.',
     schema: {
       type: 'object',
@@ -105,9 +105,9 @@ export const catalog = {
       properties: { orderId: id, customerId: id, amount: cents, reason },
     },
   },
-  'payment.refunded': { topic: 'payments', summary: 'A charge was given back.', schema: payment },
+  'payment.refunded': { topic: 'payments', summary: 'A charge was given back.', schema: payment, producer: 'payment', consumers: ['order', 'notification'] },
   'stock.reserved': {
-    topic: 'inventory',
+    topic: 'inventory', producer: 'inventory', consumers: ['order', 'notification'],
     summary: 'Every line of the order is set aside.',
     schema: {
       type: 'object',
@@ -117,7 +117,7 @@ export const catalog = {
     },
   },
   'stock.rejected': {
-    topic: 'inventory',
+    topic: 'inventory', producer: 'inventory', consumers: ['order', 'notification'],
     summary: 'Some line of the order cannot be served; nothing was reserved.',
     schema: {
       type: 'object',
@@ -127,7 +127,7 @@ export const catalog = {
     },
   },
   'stock.released': {
-    topic: 'inventory',
+    topic: 'inventory', producer: 'inventory', consumers: ['order', 'notification'],
     summary: 'A reservation was given back.',
     schema: {
       type: 'object',
@@ -137,7 +137,7 @@ export const catalog = {
     },
   },
   'product.changed': {
-    topic: 'products',
+    topic: 'products', producer: 'inventory', consumers: ['order', 'notification'],
     summary: 'The state of a product (event-carried state: a replica needs nothing else).',
     schema: {
       type: 'object',
@@ -154,7 +154,7 @@ export const catalog = {
       },
     },
   },
-  'shipment.scheduled': { topic: 'shipments', summary: 'A courier slot is booked.', schema: shipment },
-  'shipment.dispatched': { topic: 'shipments', summary: 'The parcel left the warehouse.', schema: shipment },
-  'shipment.delivered': { topic: 'shipments', summary: 'The parcel reached the customer.', schema: shipment },
+  'shipment.scheduled': { topic: 'shipments', summary: 'A courier slot is booked.', schema: shipment, producer: 'shipping', consumers: ['order', 'notification'] },
+  'shipment.dispatched': { topic: 'shipments', summary: 'The parcel left the warehouse.', schema: shipment, producer: 'shipping', consumers: ['order', 'notification'] },
+  'shipment.delivered': { topic: 'shipments', summary: 'The parcel reached the customer.', schema: shipment, producer: 'shipping', consumers: ['order', 'notification'] },
 } as const;

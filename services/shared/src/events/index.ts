@@ -43,3 +43,4 @@ export interface OutgoingEvent<N extends EventName = EventName> {
   key: string;
   data: EventData<N>;
 }
+export { buildAsyncApi } from './asyncapi';
