@@ -83,6 +83,8 @@ export interface RunningSystem {
   replicas: Replica[];
   mongoUrl: string;
   brokerAddress: string;
+  /** The token apps use to call their sidecar (tests publish through a sidecar with it). */
+  daprApiToken: string;
   group: ProcessGroup;
   /** Stops one replica (its sidecar, then the app), as a crash or a scale-down would. */
   stopReplica(replica: Replica): Promise<void>;
@@ -176,6 +178,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       replicas,
       mongoUrl,
       brokerAddress,
+      daprApiToken,
       group,
       async stopReplica({ service, index }) {
         const name = (options.scale?.[service] ?? 1) > 1 ? `${service}-${index + 1}` : service;

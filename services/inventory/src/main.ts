@@ -1,4 +1,4 @@
-import { createOutboxRelay, runService } from '@eventmart/shared';
+import { createEventStreamStore, createOutboxRelay, runService } from '@eventmart/shared';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { createStockHandlers } from './events/stock-handlers';
@@ -6,8 +6,8 @@ import { createProductStore } from './store/product-store';
 import { createReservationStore } from './store/reservation-store';
 
 void runService('inventory', loadConfig, async ({ config, log, db, publisher, deadLetters, readiness, metrics }) => {
-  const products = await createProductStore(db);
-  const reservations = await createReservationStore(db);
+  const products = createProductStore(await createEventStreamStore(db, 'stock_events'));
+  const reservations = createReservationStore(await createEventStreamStore(db, 'reservation_events'));
   // Every stock change is an outbox commit: the relay publishes the product's state as it now is.
   const relay = createOutboxRelay(
     products.streams,

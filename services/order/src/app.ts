@@ -1,9 +1,30 @@
-import type Koa from 'koa';
-import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
-import { catalogRoutes, orderRoutes, type OrderRouteDeps } from './http/order-routes';
+import type Koa from "koa";
+import cors from "@koa/cors";
+import { createServiceApp, type ServiceAppDeps } from "@eventmart/shared";
+import {
+  catalogRoutes,
+  orderRoutes,
+  type OrderRouteDeps,
+} from "./http/order-routes";
 
-export type AppDeps = ServiceAppDeps & OrderRouteDeps;
+export type AppDeps = ServiceAppDeps &
+  OrderRouteDeps & {
+    /** Origin allowed to call the API from a browser (the shop page served by notification). */
+    corsOrigin: string;
+  };
 
 export function createApp(deps: AppDeps): Koa {
-  return createServiceApp(deps, [orderRoutes(deps), catalogRoutes(deps.catalog)]);
+  const app = createServiceApp(deps, [
+    orderRoutes(deps),
+    catalogRoutes(deps.catalog),
+  ]);
+  // First in line, so that preflights and error replies carry the CORS headers too.
+  app.middleware.unshift(
+    cors({
+      origin: deps.corsOrigin,
+      allowHeaders: ["Content-Type", "Idempotency-Key"],
+      exposeHeaders: ["Location"],
+    }),
+  );
+  return app;
 }

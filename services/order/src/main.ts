@@ -32,7 +32,7 @@ void runService('order', loadConfig, async ({ config, log, db, publisher, deadLe
     deadLetters,
   };
   return {
-    app: createApp({ log, readiness, metrics, events, store, views, catalog, relay }),
+    app: createApp({ log, readiness, metrics, events, store, views, catalog, relay, corsOrigin: config.corsOrigin }),
     start: () => relay.start(500),
     stop: () => relay.stop(),
   };

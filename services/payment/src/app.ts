@@ -1,12 +1,18 @@
-import type Koa from 'koa';
-import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
-import { accountRoutes } from './http/account-routes';
-import type { LedgerStore } from './store/ledger-store';
+import type Koa from "koa";
+import cors from "@koa/cors";
+import { createServiceApp, type ServiceAppDeps } from "@eventmart/shared";
+import { accountRoutes } from "./http/account-routes";
+import type { LedgerStore } from "./store/ledger-store";
 
 export interface AppDeps extends ServiceAppDeps {
   ledger: LedgerStore;
+  /** Origin allowed to read accounts from a browser (the shop page shows the balance). */
+  corsOrigin: string;
 }
 
 export function createApp(deps: AppDeps): Koa {
-  return createServiceApp(deps, [accountRoutes(deps.ledger)]);
+  const app = createServiceApp(deps, [accountRoutes(deps.ledger)]);
+  // First in line, so that preflights and error replies carry the CORS headers too.
+  app.middleware.unshift(cors({ origin: deps.corsOrigin }));
+  return app;
 }

@@ -1,5 +1,4 @@
-import type { Db } from 'mongodb';
-import { createEventStreamStore, retryOnConflict, type EventStreamStore } from '@eventmart/shared';
+import { retryOnConflict, type EventStreamStore } from '@eventmart/shared';
 import type { Product, ProductInput } from '../domain/product';
 import { decideCommit, decideHold, decideRelease, foldStock, toProduct, type HoldResult, type StockEvent, type StockState } from '../domain/stock';
 
@@ -18,8 +17,7 @@ export interface ProductStore {
 }
 
 /** Products as stock streams, one per sku (see domain/stock.ts and services/shared/src/event-stream.ts). */
-export async function createProductStore(db: Db): Promise<ProductStore> {
-  const streams = await createEventStreamStore<StockEvent>(db, 'stock_events');
+export function createProductStore(streams: EventStreamStore<StockEvent>): ProductStore {
   const state = async (sku: string) => {
     const stream = await streams.read(sku);
     return foldStock(sku, stream.events);

@@ -1,8 +1,7 @@
-import type { Db } from 'mongodb';
-import { ConcurrencyError, createEventStreamStore } from '@eventmart/shared';
+import { ConcurrencyError, type EventStreamStore } from '@eventmart/shared';
 import type { Line, Reservation, ReservationState } from '../domain/reservation';
 
-interface ReservationEvent {
+export interface ReservationEvent {
   state: ReservationState;
   items?: Line[];
   reason?: string;
@@ -24,8 +23,7 @@ function fold(orderId: string, events: readonly ReservationEvent[]): Reservation
 }
 
 /** A reservation is a short stream of state changes; each change is an insert that only one writer wins. */
-export async function createReservationStore(db: Db): Promise<ReservationStore> {
-  const streams = await createEventStreamStore<ReservationEvent>(db, 'reservation_events');
+export function createReservationStore(streams: EventStreamStore<ReservationEvent>): ReservationStore {
   const find = async (orderId: string) => fold(orderId, (await streams.read(orderId)).events);
 
   return {

@@ -1,18 +1,38 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import Router from '@koa/router';
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import Router from "@koa/router";
 
-const PUBLIC = join(__dirname, '..', '..', 'public');
+const PUBLIC = join(__dirname, "..", "..", "public");
 
-/** GET / is the shop page; /config.json tells it where the order API is. */
-export function pageRoutes(orderApiUrl: string): Router {
+/** The page's files: a fixed list, so no request path ever reaches the file system. */
+const FILES: Readonly<Record<string, { file: string; type: string }>> = {
+  "/": { file: "index.html", type: "text/html; charset=utf-8" },
+  "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
+  "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
+};
+
+export interface PageConfig {
+  /** Where the browser reaches the order API and the payment API (CORS allows the page). */
+  orderApiUrl: string;
+  paymentApiUrl: string;
+}
+
+/** GET / is the shop page (with its script and style); /config.json tells it where the APIs are. */
+export function pageRoutes(config: PageConfig): Router {
   const router = new Router();
-  router.get('/', async (ctx) => {
-    ctx.type = 'html';
-    ctx.body = await readFile(join(PUBLIC, 'index.html'));
-  });
-  router.get('/config.json', (ctx) => {
-    ctx.body = { orderApiUrl };
+  for (const [path, { file, type }] of Object.entries(FILES)) {
+    router.get(path, async (ctx) => {
+      ctx.type = type;
+      // Small files, read per request: an edited page shows on reload, and nothing is cached stale.
+      ctx.set("Cache-Control", "no-cache");
+      ctx.body = await readFile(join(PUBLIC, file));
+    });
+  }
+  router.get("/config.json", (ctx) => {
+    ctx.body = {
+      orderApiUrl: config.orderApiUrl,
+      paymentApiUrl: config.paymentApiUrl,
+    };
   });
   return router;
 }

@@ -1,0 +1,92 @@
+/**
+ * `npm run dlq`: the dead letters of every service, and replaying them.
+ *
+ *   npm run dlq                                   list every service's dead letters
+ *   npm run dlq -- list inventory                 one service's
+ *   npm run dlq -- replay inventory <id>          run one through its handler again
+ *   npm run dlq -- replay inventory <id> --data '{"orderId":"…",…}'   … with corrected data
+ *
+ * A dead letter is an event a service dropped (invalid, or poisoned, or failing after all
+ * retries); Dapr moved it to the service's `deadletter-<app>` topic and the service keeps
+ * it. Services are found at the `npm start` ports; `--url inventory=http://host:port` points elsewhere.
+ */
+import { parseArgs } from 'node:util';
+import { SERVICE_NAMES, SERVICES, type ServiceName } from './system';
+
+interface DeadLetter {
+  id: string;
+  type: string;
+  topic?: string;
+  data: unknown;
+  receivedAt: string;
+  replayedAt?: string;
+}
+
+async function request(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+export async function main(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { url: { type: 'string', multiple: true, default: [] }, data: { type: 'string' } },
+  });
+  const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${SERVICES[s]}`])) as Record<ServiceName, string>;
+  for (const pair of values.url) {
+    const [name, url] = pair.split('=', 2) as [ServiceName, string | undefined];
+    if (!SERVICE_NAMES.includes(name) || !url) throw new Error(`--url ${pair}: expected <service>=<url>`);
+    urls[name] = url;
+  }
+  const [command = 'list', service, id] = positionals;
+  const pick = (name: string | undefined): ServiceName[] => {
+    if (name === undefined) return SERVICE_NAMES;
+    if (!SERVICE_NAMES.includes(name as ServiceName)) throw new Error(`unknown service ${name}: one of ${SERVICE_NAMES.join(', ')}`);
+    return [name as ServiceName];
+  };
+
+  if (command === 'list') {
+    let count = 0;
+    for (const name of pick(service)) {
+      const { status, body } = await request('GET', `${urls[name]}/deadletters`);
+      if (status !== 200) throw new Error(`${name}: GET /deadletters answered ${status}`);
+      for (const letter of body.deadLetters as DeadLetter[]) {
+        count++;
+        const state = letter.replayedAt ? `replayed ${letter.replayedAt}` : 'waiting';
+        out(`${name}\t${letter.id}\t${letter.type}\t${letter.receivedAt}\t${state}\t${JSON.stringify(letter.data)}`);
+      }
+    }
+    out(`${count} dead letter(s)`);
+    return 0;
+  }
+  if (command === 'replay') {
+    if (!service || !id) throw new Error('usage: dlq replay <service> <id> [--data <json>]');
+    const [name] = pick(service);
+    const data = values.data === undefined ? undefined : JSON.parse(values.data);
+    const { status, body } = await request('POST', `${urls[name!]}/deadletters/${encodeURIComponent(id)}/replay`, data === undefined ? {} : { data });
+    if (status !== 200) {
+      out(`replay of ${id} on ${name} failed (${status}): ${body?.error?.message ?? 'no details'}`);
+      return 1;
+    }
+    out(`replayed ${id} on ${name}: ${body.status}`);
+    return 0;
+  }
+  throw new Error(`unknown command ${command}: list or replay`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`dlq: ${(err as Error).message}`);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import pino from 'pino';
+import { dispatch, type OutboxRelay, type Publisher } from '@eventmart/shared';
+import { cloudEventType, type OutgoingEvent } from '@eventmart/shared/events';
+import { memoryEventStreamStore } from '../../shared/test/memory-event-stream';
+import { foldStock, type StockEvent } from '../src/domain/stock';
+import { createStockHandlers } from '../src/events/stock-handlers';
+import { createProductStore } from '../src/store/product-store';
+import { createReservationStore, type ReservationEvent } from '../src/store/reservation-store';
+
+const log = pino({ level: 'silent' });
+const SKUS = ['A', 'B', 'C'];
+const STOCK = 4;
+
+/**
+ * Inventory's handlers fed generated deliveries: order.placed and order.cancelled for a
+ * few orders, with copies, in any order, some of them concurrently (two replicas). Stock
+ * never goes below zero, an order never holds a sku twice, nothing is reserved for a
+ * cancelled order in the end, and stock is conserved.
+ */
+describe('stock handlers under copies, reordering and concurrency', () => {
+  const order = fc.record({
+    lines: fc.uniqueArray(fc.record({ sku: fc.constantFrom(...SKUS), quantity: fc.integer({ min: 1, max: 3 }) }), { selector: (l) => l.sku, minLength: 1, maxLength: 3 }),
+    cancelled: fc.boolean(),
+  });
+
+  test('property: never below zero, never twice, nothing left held for a cancelled order, stock conserved', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(order, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 12 }), fc.integer({ min: 1, max: 4 }), async (orders, copies, parallel) => {
+        const stock = memoryEventStreamStore<StockEvent>();
+        const products = createProductStore(stock);
+        const reservations = createReservationStore(memoryEventStreamStore<ReservationEvent>());
+        const published: OutgoingEvent[] = [];
+        const publisher: Publisher = { publish: async (event) => void published.push(event) };
+        const relay: OutboxRelay = { flush: async () => undefined, start: () => undefined, stop: async () => undefined };
+        const handlers = createStockHandlers({ products, reservations, relay, publisher });
+        for (const sku of SKUS) await products.put(sku, { name: sku, price: 100, available: STOCK });
+
+        const deliveries = orders.flatMap((o, i) => {
+          const orderId = `o${i}`;
+          const placed = { id: `${orderId}-placed`, type: cloudEventType('order.placed'), data: { orderId, customerId: 'c', items: o.lines.map((l) => ({ ...l, name: l.sku, unitPrice: 100 })), total: 1 } };
+          const cancelled = { id: `${orderId}-cancelled`, type: cloudEventType('order.cancelled'), data: { orderId, customerId: 'c', reason: 'test' } };
+          return o.cancelled ? [placed, cancelled] : [placed];
+        });
+        for (const [n, pick] of copies.entries()) deliveries.splice((pick * 7 + n) % (deliveries.length + 1), 0, deliveries[pick % deliveries.length]!);
+
+        // Deliver in waves of `parallel` at once, as competing replicas would; RETRY is delivered again.
+        const pending = [...deliveries];
+        for (let rounds = 0; pending.length > 0 && rounds < 200; rounds++) {
+          const wave = pending.splice(0, parallel);
+          const statuses = await Promise.all(wave.map((event) => dispatch(handlers, event, log)));
+          statuses.forEach((status, i) => status === 'RETRY' && pending.push(wave[i]!));
+          for (const sku of SKUS) expect(foldStock(sku, (await stock.read(sku)).events).available).toBeGreaterThanOrEqual(0);
+        }
+        expect(pending).toEqual([]);
+
+        for (const sku of SKUS) {
+          const events = (await stock.read(sku)).events;
+          const state = foldStock(sku, events);
+          const held = [...state.holds.values()].reduce((a, b) => a + b, 0);
+          expect(state.available + held).toBe(STOCK); // conserved
+          for (const [i, o] of orders.entries()) {
+            const holds = events.filter((e) => e.kind === 'hold' && e.orderId === `o${i}`).length;
+            const releases = events.filter((e) => e.kind === 'release' && e.orderId === `o${i}`).length;
+            expect(holds - releases).toBeGreaterThanOrEqual(0);
+            expect(holds - releases).toBeLessThanOrEqual(1); // never held twice
+            if (o.cancelled) expect(state.holds.has(`o${i}`)).toBe(false);
+          }
+        }
+        for (const [i] of orders.entries()) {
+          const outcomes = new Set(published.filter((e) => e.key === `o${i}` && e.name !== 'stock.released').map((e) => e.name));
+          expect(outcomes.size).toBeLessThanOrEqual(1); // never both reserved and rejected
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
