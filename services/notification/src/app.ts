@@ -1,9 +1,9 @@
-import type Koa from "koa";
-import { createServiceApp, type ServiceAppDeps } from "@eventmart/shared";
-import type { RecentEvents } from "./domain/recent-events";
-import type { LiveFeed } from "./events/live-feed";
-import { pageRoutes, type PageConfig } from "./http/page-routes";
-import { streamRoutes, type StreamOptions } from "./http/stream-routes";
+import type Koa from 'koa';
+import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
+import type { RecentEvents } from './domain/recent-events';
+import type { LiveFeed } from './events/live-feed';
+import { pageRoutes, type PageConfig } from './http/page-routes';
+import { streamRoutes, type StreamOptions } from './http/stream-routes';
 
 export interface AppDeps extends ServiceAppDeps {
   recent: RecentEvents;
@@ -13,8 +13,5 @@ export interface AppDeps extends ServiceAppDeps {
 }
 
 export function createApp(deps: AppDeps): Koa {
-  return createServiceApp(deps, [
-    streamRoutes(deps.recent, deps.feed, deps.stream, deps.log),
-    pageRoutes(deps.page),
-  ]);
+  return createServiceApp(deps, [streamRoutes(deps.recent, deps.feed, deps.stream, deps.log), pageRoutes(deps.page)]);
 }

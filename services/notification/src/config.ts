@@ -1,10 +1,4 @@
-import {
-  baseConfigSpec,
-  int,
-  readConfig,
-  str,
-  type BaseConfig,
-} from "@eventmart/shared";
+import { baseConfigSpec, int, readConfig, str, type BaseConfig } from '@eventmart/shared';
 
 export interface Config extends BaseConfig {
   /** Base URL of the order API as the browser reaches it. */
@@ -15,24 +9,16 @@ export interface Config extends BaseConfig {
   streamMaxBufferedBytes: number;
 }
 
-export function loadConfig(
-  env: Record<string, string | undefined> = process.env,
-): Readonly<Config> {
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
   return readConfig<Config>(
     {
-      ...baseConfigSpec("notification", 8080),
+      ...baseConfigSpec('notification', 8080),
       // Broadcast: every replica must see every event (components/*/pubsub-broadcast.yaml).
-      pubsubName: ["PUBSUB_NAME", str("pubsub-broadcast")],
-      orderApiUrl: ["ORDER_API_URL", str("http://localhost:3000")],
-      paymentApiUrl: ["PAYMENT_API_URL", str("http://localhost:3001")],
-      streamBufferSize: [
-        "STREAM_BUFFER_SIZE",
-        int(1_000, { min: 1, max: 1_000_000 }),
-      ],
-      streamMaxBufferedBytes: [
-        "STREAM_MAX_BUFFERED_BYTES",
-        int(256 * 1024, { min: 1024 }),
-      ],
+      pubsubName: ['PUBSUB_NAME', str('pubsub-broadcast')],
+      orderApiUrl: ['ORDER_API_URL', str('http://localhost:3000')],
+      paymentApiUrl: ['PAYMENT_API_URL', str('http://localhost:3001')],
+      streamBufferSize: ['STREAM_BUFFER_SIZE', int(1_000, { min: 1, max: 1_000_000 })],
+      streamMaxBufferedBytes: ['STREAM_MAX_BUFFERED_BYTES', int(256 * 1024, { min: 1024 })],
     },
     env,
   );

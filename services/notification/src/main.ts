@@ -1,42 +1,32 @@
-import { runService } from "@eventmart/shared";
-import { TOPICS } from "@eventmart/shared/events";
-import { createApp } from "./app";
-import { loadConfig } from "./config";
-import { RecentEvents } from "./domain/recent-events";
-import { createLiveFeed } from "./events/live-feed";
+import { runService } from '@eventmart/shared';
+import { TOPICS } from '@eventmart/shared/events';
+import { createApp } from './app';
+import { loadConfig } from './config';
+import { RecentEvents } from './domain/recent-events';
+import { createLiveFeed } from './events/live-feed';
 
-void runService(
-  "notification",
-  loadConfig,
-  async ({ config, log, deadLetters, readiness, metrics }) => {
-    const recent = new RecentEvents(config.streamBufferSize);
-    const feed = createLiveFeed(recent);
-    const events = {
-      appId: "notification",
-      pubsubName: config.pubsubName,
-      appApiToken: config.appApiToken,
-      topics: TOPICS,
-      handlers: feed.handlers,
-      deadLetters,
-    };
-    return {
-      app: createApp({
-        log,
-        readiness,
-        metrics,
-        events,
-        recent,
-        feed,
-        page: {
-          orderApiUrl: config.orderApiUrl,
-          paymentApiUrl: config.paymentApiUrl,
-        },
-        stream: {
-          maxBufferedBytes: config.streamMaxBufferedBytes,
-          heartbeatMs: 15_000,
-          resumeOverlap: 100,
-        },
-      }),
-    };
-  },
-);
+void runService('notification', loadConfig, async ({ config, log, deadLetters, readiness, metrics }) => {
+  const recent = new RecentEvents(config.streamBufferSize);
+  const feed = createLiveFeed(recent);
+  const events = {
+    appId: 'notification',
+    pubsubName: config.pubsubName,
+    appApiToken: config.appApiToken,
+    topics: TOPICS,
+    handlers: feed.handlers,
+    deadLetters,
+  };
+  return {
+    app: createApp({
+      log,
+      readiness,
+      metrics,
+      events,
+      recent,
+      feed,
+      page: { orderApiUrl: config.orderApiUrl, paymentApiUrl: config.paymentApiUrl },
+      // On resume, 100 events from before the last id are sent again (the browser drops copies).
+      stream: { maxBufferedBytes: config.streamMaxBufferedBytes, heartbeatMs: 15_000, resumeOverlap: 100 },
+    }),
+  };
+});

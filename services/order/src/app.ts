@@ -1,11 +1,7 @@
-import type Koa from "koa";
-import cors from "@koa/cors";
-import { createServiceApp, type ServiceAppDeps } from "@eventmart/shared";
-import {
-  catalogRoutes,
-  orderRoutes,
-  type OrderRouteDeps,
-} from "./http/order-routes";
+import type Koa from 'koa';
+import cors from '@koa/cors';
+import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
+import { catalogRoutes, orderRoutes, type OrderRouteDeps } from './http/order-routes';
 
 export type AppDeps = ServiceAppDeps &
   OrderRouteDeps & {
@@ -14,16 +10,13 @@ export type AppDeps = ServiceAppDeps &
   };
 
 export function createApp(deps: AppDeps): Koa {
-  const app = createServiceApp(deps, [
-    orderRoutes(deps),
-    catalogRoutes(deps.catalog),
-  ]);
+  const app = createServiceApp(deps, [orderRoutes(deps), catalogRoutes(deps.catalog)]);
   // First in line, so that preflights and error replies carry the CORS headers too.
   app.middleware.unshift(
     cors({
       origin: deps.corsOrigin,
-      allowHeaders: ["Content-Type", "Idempotency-Key"],
-      exposeHeaders: ["Location"],
+      allowHeaders: ['Content-Type', 'Idempotency-Key'],
+      exposeHeaders: ['Location'],
     }),
   );
   return app;

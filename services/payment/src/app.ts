@@ -1,8 +1,8 @@
-import type Koa from "koa";
-import cors from "@koa/cors";
-import { createServiceApp, type ServiceAppDeps } from "@eventmart/shared";
-import { accountRoutes } from "./http/account-routes";
-import type { LedgerStore } from "./store/ledger-store";
+import type Koa from 'koa';
+import cors from '@koa/cors';
+import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
+import { accountRoutes } from './http/account-routes';
+import type { LedgerStore } from './store/ledger-store';
 
 export interface AppDeps extends ServiceAppDeps {
   ledger: LedgerStore;

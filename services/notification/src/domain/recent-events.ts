@@ -27,16 +27,12 @@ export class RecentEvents {
     if (this.ids.has(event.id)) return false;
     this.events.push(event);
     this.ids.add(event.id);
-    while (this.events.length > this.capacity)
-      this.ids.delete(this.events.shift()!.id);
+    while (this.events.length > this.capacity) this.ids.delete(this.events.shift()!.id);
     return true;
   }
 
   since(lastEventId: string | undefined, overlap = 0): FeedEvent[] {
-    const at =
-      lastEventId === undefined
-        ? -1
-        : this.events.findIndex((e) => e.id === lastEventId);
+    const at = lastEventId === undefined ? -1 : this.events.findIndex((e) => e.id === lastEventId);
     return this.events.slice(at === -1 ? 0 : Math.max(0, at + 1 - overlap));
   }
 

@@ -1,10 +1,6 @@
-import {
-  EVENT_NAMES,
-  cloudEventType,
-  type EventName,
-} from "@eventmart/shared/events";
-import type { EventHandlers } from "@eventmart/shared";
-import type { FeedEvent, RecentEvents } from "../domain/recent-events";
+import { EVENT_NAMES, cloudEventType, type EventName } from '@eventmart/shared/events';
+import type { EventHandlers } from '@eventmart/shared';
+import type { FeedEvent, RecentEvents } from '../domain/recent-events';
 
 export type Listener = (event: FeedEvent) => void;
 
@@ -14,34 +10,15 @@ export interface LiveFeed {
 }
 
 /** Every customer-facing event goes into the recent buffer and out to every open stream. */
-export function createLiveFeed(
-  recent: RecentEvents,
-  now = () => new Date().toISOString(),
-): LiveFeed {
+export function createLiveFeed(recent: RecentEvents, now = () => new Date().toISOString()): LiveFeed {
   const listeners = new Set<Listener>();
-  const onEvent = async ({
-    id,
-    name,
-    data,
-  }: {
-    id: string;
-    name: EventName;
-    data: unknown;
-  }) => {
+  const onEvent = async ({ id, name, data }: { id: string; name: EventName; data: unknown }) => {
     const orderId = (data as { orderId?: string }).orderId;
-    const event: FeedEvent = {
-      id,
-      type: cloudEventType(name),
-      orderId,
-      data,
-      at: now(),
-    };
+    const event: FeedEvent = { id, type: cloudEventType(name), orderId, data, at: now() };
     if (!recent.add(event)) return;
     for (const listener of listeners) listener(event);
   };
-  const handlers = Object.fromEntries(
-    EVENT_NAMES.map((name) => [name, onEvent]),
-  ) as EventHandlers;
+  const handlers = Object.fromEntries(EVENT_NAMES.map((name) => [name, onEvent])) as EventHandlers;
   return {
     handlers,
     listen(listener) {

@@ -1,14 +1,14 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import Router from "@koa/router";
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Router from '@koa/router';
 
-const PUBLIC = join(__dirname, "..", "..", "public");
+const PUBLIC = join(__dirname, '..', '..', 'public');
 
 /** The page's files: a fixed list, so no request path ever reaches the file system. */
 const FILES: Readonly<Record<string, { file: string; type: string }>> = {
-  "/": { file: "index.html", type: "text/html; charset=utf-8" },
-  "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
-  "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 
 export interface PageConfig {
@@ -24,11 +24,11 @@ export function pageRoutes(config: PageConfig): Router {
     router.get(path, async (ctx) => {
       ctx.type = type;
       // Small files, read per request: an edited page shows on reload, and nothing is cached stale.
-      ctx.set("Cache-Control", "no-cache");
+      ctx.set('Cache-Control', 'no-cache');
       ctx.body = await readFile(join(PUBLIC, file));
     });
   }
-  router.get("/config.json", (ctx) => {
+  router.get('/config.json', (ctx) => {
     ctx.body = {
       orderApiUrl: config.orderApiUrl,
       paymentApiUrl: config.paymentApiUrl,

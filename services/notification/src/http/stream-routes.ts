@@ -1,8 +1,8 @@
-import type { ServerResponse } from "node:http";
-import Router from "@koa/router";
-import type { Logger } from "@eventmart/shared";
-import type { FeedEvent, RecentEvents } from "../domain/recent-events";
-import type { LiveFeed } from "../events/live-feed";
+import type { ServerResponse } from 'node:http';
+import Router from '@koa/router';
+import type { Logger } from '@eventmart/shared';
+import type { FeedEvent, RecentEvents } from '../domain/recent-events';
+import type { LiveFeed } from '../events/live-feed';
 
 export interface StreamOptions {
   /** A client with more than this many bytes unsent is cut off; it resumes on reconnect. */
@@ -21,36 +21,25 @@ function frame({ id, type, data, orderId, at }: FeedEvent): string {
  * `Last-Event-ID` (header, or `lastEventId` query for a first connect) to resume.
  * GET /stream/stats: open clients, bytes waiting to be sent to them, clients cut off.
  */
-export function streamRoutes(
-  recent: RecentEvents,
-  feed: LiveFeed,
-  options: StreamOptions,
-  log: Logger,
-): Router {
+export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: StreamOptions, log: Logger): Router {
   const router = new Router();
   const open = new Set<ServerResponse>();
   let cutOff = 0;
 
-  router.get("/stream", (ctx) => {
-    const orderId =
-      typeof ctx.query.orderId === "string" ? ctx.query.orderId : undefined;
-    const lastEventId =
-      ctx.get("Last-Event-ID") ||
-      (typeof ctx.query.lastEventId === "string"
-        ? ctx.query.lastEventId
-        : undefined);
-    const wanted = (event: FeedEvent) =>
-      orderId === undefined || event.orderId === orderId;
+  router.get('/stream', (ctx) => {
+    const orderId = typeof ctx.query.orderId === 'string' ? ctx.query.orderId : undefined;
+    const lastEventId = ctx.get('Last-Event-ID') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : undefined);
+    const wanted = (event: FeedEvent) => orderId === undefined || event.orderId === orderId;
     const res = ctx.res;
 
     ctx.respond = false; // the response is a stream we write ourselves
     res.writeHead(200, {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      Connection: "keep-alive",
-      "X-Accel-Buffering": "no",
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
     });
-    res.write("retry: 1000\n\n");
+    res.write('retry: 1000\n\n');
 
     let closed = false;
     let stopListening = () => {};
@@ -69,10 +58,7 @@ export function streamRoutes(
       // browser resumes from Last-Event-ID when it reconnects.
       if (res.writableLength > options.maxBufferedBytes) {
         cutOff++;
-        log.warn(
-          { buffered: res.writableLength },
-          "stream client too slow, disconnecting",
-        );
+        log.warn({ buffered: res.writableLength }, 'stream client too slow, disconnecting');
         close();
         return;
       }
@@ -80,20 +66,16 @@ export function streamRoutes(
     };
 
     open.add(res);
-    res.once("close", close);
-    for (const event of recent.since(lastEventId, options.resumeOverlap))
-      if (wanted(event)) send(frame(event));
+    res.once('close', close);
+    for (const event of recent.since(lastEventId, options.resumeOverlap)) if (wanted(event)) send(frame(event));
     if (closed) return; // cut off while catching up
     stopListening = feed.listen((event) => {
       if (wanted(event)) send(frame(event));
     });
-    heartbeat = setInterval(
-      () => send(": keep-alive\n\n"),
-      options.heartbeatMs,
-    );
+    heartbeat = setInterval(() => send(': keep-alive\n\n'), options.heartbeatMs);
   });
 
-  router.get("/stream/stats", (ctx) => {
+  router.get('/stream/stats', (ctx) => {
     let pendingBytes = 0;
     for (const res of open) pendingBytes += res.writableLength;
     ctx.body = {

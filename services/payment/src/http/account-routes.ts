@@ -1,27 +1,19 @@
-import Router from "@koa/router";
-import {
-  bodyValidator,
-  NotFoundError,
-  ValidationError,
-} from "@eventmart/shared";
-import { balanceOf, deposit, type Entry } from "../domain/ledger";
-import { settle, type LedgerStore } from "../store/ledger-store";
+import Router from '@koa/router';
+import { bodyValidator, NotFoundError, ValidationError } from '@eventmart/shared';
+import { balanceOf, deposit, type Entry } from '../domain/ledger';
+import { settle, type LedgerStore } from '../store/ledger-store';
 
 const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const parseDeposit = bodyValidator<{ amount: number }>({
-  type: "object",
+  type: 'object',
   additionalProperties: false,
-  required: ["amount"],
+  required: ['amount'],
   properties: {
-    amount: { type: "integer", minimum: 1, maximum: 1_000_000_000 },
+    amount: { type: 'integer', minimum: 1, maximum: 1_000_000_000 },
   },
 });
 
-const SHOWN: ReadonlySet<Entry["kind"]> = new Set([
-  "deposit",
-  "charge",
-  "refund",
-]);
+const SHOWN: ReadonlySet<Entry['kind']> = new Set(['deposit', 'charge', 'refund']);
 
 /** The account as the API shows it: the balance derived from the ledger, money movements only. */
 export function toAccountView(customerId: string, entries: readonly Entry[]) {
@@ -40,15 +32,11 @@ export function toAccountView(customerId: string, entries: readonly Entry[]) {
 }
 
 export function accountRoutes(ledger: LedgerStore): Router {
-  const router = new Router({ prefix: "/accounts" });
+  const router = new Router({ prefix: '/accounts' });
 
-  router.post("/:customerId/deposits", async (ctx) => {
+  router.post('/:customerId/deposits', async (ctx) => {
     const customerId = ctx.params.customerId!;
-    if (!CUSTOMER_ID.test(customerId))
-      throw new ValidationError(
-        "customerId has characters it may not have",
-        "INVALID_CUSTOMER_ID",
-      );
+    if (!CUSTOMER_ID.test(customerId)) throw new ValidationError('customerId has characters it may not have', 'INVALID_CUSTOMER_ID');
     const { amount } = parseDeposit(ctx.request.body);
     const { entries } = await settle(ledger, customerId, () => ({
       entries: [deposit(amount)],
@@ -58,14 +46,10 @@ export function accountRoutes(ledger: LedgerStore): Router {
     ctx.body = toAccountView(customerId, entries);
   });
 
-  router.get("/:customerId", async (ctx) => {
+  router.get('/:customerId', async (ctx) => {
     const customerId = ctx.params.customerId!;
     const stream = await ledger.read(customerId);
-    if (stream.version === 0)
-      throw new NotFoundError(
-        "ACCOUNT_NOT_FOUND",
-        `no account for ${customerId}`,
-      );
+    if (stream.version === 0) throw new NotFoundError('ACCOUNT_NOT_FOUND', `no account for ${customerId}`);
     ctx.body = toAccountView(customerId, stream.events);
   });
 

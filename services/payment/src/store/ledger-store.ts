@@ -1,32 +1,23 @@
-import { randomUUID } from "node:crypto";
-import type { Db } from "mongodb";
-import {
-  createEventStreamStore,
-  retryOnConflict,
-  type EventStreamStore,
-} from "@eventmart/shared";
-import type { Decision, Entry, NewEntry } from "../domain/ledger";
+import { randomUUID } from 'node:crypto';
+import type { Db } from 'mongodb';
+import { createEventStreamStore, retryOnConflict, type EventStreamStore } from '@eventmart/shared';
+import type { Decision, Entry, NewEntry } from '../domain/ledger';
 
 /** A ledger entry as stored; its place (seq) comes from the commit. */
-export type StoredEntry = Omit<Entry, "seq">;
+export type StoredEntry = Omit<Entry, 'seq'>;
 
 /** Every customer's ledger: one event stream per customer (see services/shared/src/event-stream.ts). */
 export type LedgerStore = EventStreamStore<StoredEntry>;
 
 export function createLedgerStore(db: Db): Promise<LedgerStore> {
-  return createEventStreamStore<StoredEntry>(db, "ledger");
+  return createEventStreamStore<StoredEntry>(db, 'ledger');
 }
 
 /**
  * Reads the customer's ledger, decides, appends what was decided; again from the top if
  * another writer appended to the same ledger first. Returns the ledger after the decision.
  */
-export function settle(
-  ledger: LedgerStore,
-  customerId: string,
-  decide: (entries: Entry[]) => Decision,
-  cause?: string,
-) {
+export function settle(ledger: LedgerStore, customerId: string, decide: (entries: Entry[]) => Decision, cause?: string) {
   return retryOnConflict(async () => {
     const stream = await ledger.read(customerId);
     const decision = decide(stream.events);
@@ -42,10 +33,7 @@ export function settle(
         ...(cause === undefined ? {} : { cause }),
         at,
       });
-      entries = [
-        ...entries,
-        ...added.map((entry, i) => ({ ...entry, seq: stream.version + i + 1 })),
-      ];
+      entries = [...entries, ...added.map((entry, i) => ({ ...entry, seq: stream.version + i + 1 }))];
     }
     return { outcome: decision.outcome, entries };
   });
