@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { BROKERS, DAPR_VERSION, PUBLIC_SERVICES, PUBSUB_NAME, SERVICES, SERVICE_NAMES } from './contract';
+import { BROADCAST_APPS, BROADCAST_PUBSUB_NAME, BROKERS, DAPR_VERSION, PUBLIC_SERVICES, PUBSUB_NAME, SERVICES, SERVICE_NAMES } from './contract';
 import { KUBERNETES_VERSION, ROOT, readYaml, scriptVar, type Manifest } from './tools';
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -32,7 +32,12 @@ describe('the chart values', () => {
     expect(sorted(Object.keys(values.services))).toEqual(sorted(SERVICE_NAMES));
     for (const name of SERVICE_NAMES) {
       const svc = values.services[name];
-      expect({ name, port: svc.port, publishes: svc.publishes, subscribes: svc.subscribes }).toEqual({ name, ...SERVICES[name] });
+      expect({
+        name,
+        port: svc.port,
+        publishes: svc.publishes,
+        subscribes: svc.subscribes,
+      }).toEqual({ name, ...SERVICES[name] });
     }
   });
 
@@ -60,8 +65,14 @@ describe.each(BROKERS)('components/%s', (broker) => {
     const publishing = parseScopes(meta('publishingScopes'));
     const subscription = parseScopes(meta('subscriptionScopes'));
     for (const name of SERVICE_NAMES) {
-      expect({ name, publishes: sorted(publishing[name] ?? []) }).toEqual({ name, publishes: sorted(SERVICES[name]!.publishes) });
-      expect({ name, subscribes: sorted(subscription[name] ?? []) }).toEqual({ name, subscribes: sorted(SERVICES[name]!.subscribes) });
+      expect({ name, publishes: sorted(publishing[name] ?? []) }).toEqual({
+        name,
+        publishes: sorted(SERVICES[name]!.publishes),
+      });
+      expect({ name, subscribes: sorted(subscription[name] ?? []) }).toEqual({
+        name,
+        subscribes: sorted(SERVICES[name]!.subscribes),
+      });
     }
     expect(sorted(Object.keys(publishing))).toEqual(sorted(SERVICE_NAMES));
   });
@@ -89,6 +100,54 @@ describe.each(BROKERS)('components/%s', (broker) => {
   });
 });
 
+describe.each(BROKERS)('components/%s/pubsub-broadcast.yaml', (broker) => {
+  const component = (name: string) =>
+    componentFolder(broker)
+      .map(({ doc }) => doc)
+      .find((d) => d.kind === 'Component' && d.metadata.name === name)!;
+  const meta = (name: string, key: string) => component(name).spec.metadata.find((m: { name: string }) => m.name === key);
+
+  it('is loaded only by the broadcast apps, with their contract topics', () => {
+    const broadcast = component(BROADCAST_PUBSUB_NAME);
+    expect(broadcast.spec.type).toBe(`pubsub.${broker}`);
+    expect(sorted(broadcast.scopes)).toEqual(sorted(BROADCAST_APPS));
+    const publishing = parseScopes(meta(BROADCAST_PUBSUB_NAME, 'publishingScopes').value);
+    const subscription = parseScopes(meta(BROADCAST_PUBSUB_NAME, 'subscriptionScopes').value);
+    expect(sorted(Object.keys(publishing))).toEqual(sorted(BROADCAST_APPS));
+    for (const name of BROADCAST_APPS) {
+      expect(sorted(publishing[name]!)).toEqual(sorted(SERVICES[name]!.publishes));
+      expect(sorted(subscription[name]!)).toEqual(sorted(SERVICES[name]!.subscribes));
+    }
+  });
+
+  it('gives every replica a consumer group / queue of its own, from the broker address the chart sets', () => {
+    const [addressKey, variable, consumerKey] =
+      broker === 'kafka' ? ['brokers', 'KAFKA_BROKERS', 'consumerGroup'] : ['connectionString', 'RABBITMQ_URL', 'consumerID'];
+    expect(meta(BROADCAST_PUBSUB_NAME, addressKey)).toEqual({
+      name: addressKey,
+      envRef: variable,
+    });
+    // daprd replaces {uuid} with a new random id at every start; {appID} would be shared.
+    expect(meta(BROADCAST_PUBSUB_NAME, consumerKey).value).toMatch(/\{uuid\}/);
+  });
+
+  if (broker === 'kafka') {
+    it('starts a new replica at the head of each topic', () => {
+      expect(meta(BROADCAST_PUBSUB_NAME, 'initialOffset').value).toBe('newest');
+    });
+  } else {
+    it('declares the exchanges as the shared component does (RabbitMQ refuses a redeclare with other flags), bounding each queue', () => {
+      for (const key of ['durable', 'deletedWhenUnused']) {
+        expect({ key, value: meta(BROADCAST_PUBSUB_NAME, key).value }).toEqual({
+          key,
+          value: meta(PUBSUB_NAME, key).value,
+        });
+      }
+      expect(Number(meta(BROADCAST_PUBSUB_NAME, 'maxLen').value)).toBeGreaterThan(0);
+    });
+  }
+});
+
 describe('the two broker folders', () => {
   it('declare the same kinds and names, so swapping the folder swaps only the broker', () => {
     const names = (broker: string) => sorted(componentFolder(broker).map(({ file, doc }) => `${file} ${doc.kind}/${doc.metadata.name}`));
@@ -107,7 +166,11 @@ describe('skaffold.yaml', () => {
   const platform = () => skaffold.find((c) => c.metadata.name === 'eventmart-platform')!;
 
   it('builds one image per service, named as the chart values name it, from its Dockerfile', () => {
-    const artifacts = app().build.artifacts as { image: string; context: string; docker: { dockerfile: string } }[];
+    const artifacts = app().build.artifacts as {
+      image: string;
+      context: string;
+      docker: { dockerfile: string };
+    }[];
     expect(sorted(artifacts.map((a) => a.image))).toEqual(sorted(SERVICE_NAMES.map((n) => values.services[n].image.repository)));
     for (const a of artifacts) {
       const name = a.image.split('/').pop()!;
@@ -138,7 +201,11 @@ describe('skaffold.yaml', () => {
       expect(globs).toEqual(expect.arrayContaining([`k8s/${broker}/*.yaml`, `components/${broker}/*.yaml`, 'k8s/mongodb/*.yaml']));
       expect(globs.filter((g) => BROKERS.some((b) => b !== broker && g.includes(b)))).toEqual([]);
       const patch = app().profiles.find((p: { name: string }) => p.name === broker).patches[0];
-      expect(patch).toEqual({ op: 'replace', path: '/deploy/helm/releases/0/setValues/broker', value: broker });
+      expect(patch).toEqual({
+        op: 'replace',
+        path: '/deploy/helm/releases/0/setValues/broker',
+        value: broker,
+      });
     }
     expect(app().deploy.helm.releases[0].setValues.broker).toBe('kafka');
   });
@@ -152,7 +219,10 @@ describe('skaffold.yaml', () => {
 describe('the Dapr version', () => {
   it(`is ${DAPR_VERSION} everywhere`, () => {
     const release = skaffold.find((c) => c.metadata.name === 'eventmart-platform')!.deploy.helm.releases[0];
-    expect({ chart: release.remoteChart, version: release.version }).toEqual({ chart: 'dapr', version: DAPR_VERSION });
+    expect({ chart: release.remoteChart, version: release.version }).toEqual({
+      chart: 'dapr',
+      version: DAPR_VERSION,
+    });
     expect(parse(read('charts/eventmart/Chart.yaml')).annotations['eventmart.dev/dapr-version']).toBe(DAPR_VERSION);
     expect(scriptVar('DAPR_VERSION')).toBe(`v${DAPR_VERSION}`);
     // The local sidecar: the pinned version and the module the daprd wrapper builds from.
@@ -191,7 +261,11 @@ describe('k8s/', () => {
   });
 
   it('labels the broker and database pods as the NetworkPolicies select them, on the ports they allow', () => {
-    for (const [name, settings] of [['kafka', values.kafka], ['rabbitmq', values.rabbitmq], ['mongodb', values.mongodbPod]] as const) {
+    for (const [name, settings] of [
+      ['kafka', values.kafka],
+      ['rabbitmq', values.rabbitmq],
+      ['mongodb', values.mongodbPod],
+    ] as const) {
       const set = byKind('StatefulSet', name);
       expect(set.spec.template.metadata.labels).toMatchObject(settings.podLabels);
       expect(set.spec.template.spec.containers[0].ports.map((p: { containerPort: number }) => p.containerPort)).toContain(settings.port);
@@ -200,7 +274,10 @@ describe('k8s/', () => {
 
   it('maps the page and the order API to the host on their contract ports', () => {
     const kind = readYaml('k8s/kind-config.yaml')[0]!;
-    const mappings = kind.nodes[0].extraPortMappings as { containerPort: number; hostPort: number }[];
+    const mappings = kind.nodes[0].extraPortMappings as {
+      containerPort: number;
+      hostPort: number;
+    }[];
     expect(sorted(mappings.map((m) => `${m.hostPort}->${m.containerPort}`))).toEqual(
       sorted(PUBLIC_SERVICES.map((n) => `${SERVICES[n]!.port}->${values.services[n].nodePort}`)),
     );
@@ -241,20 +318,30 @@ describe('the Dockerfiles', () => {
 
 describe('the services and the local runner', () => {
   it('run on the contract ports locally too', async () => {
-    const { SERVICES: runner } = (await import('../../scripts/src/system')) as { SERVICES: Record<string, number> };
+    const { SERVICES: runner } = (await import('../../scripts/src/system')) as {
+      SERVICES: Record<string, number>;
+    };
     expect(runner).toEqual(Object.fromEntries(SERVICE_NAMES.map((n) => [n, SERVICES[n]!.port])));
   });
 
   it('subscribe in code to the topics the components allow them (plus their own dead letters)', async () => {
     // Each main.ts hands runService its topics: a literal list, or the shared TOPICS (all of them).
-    const { TOPICS } = (await import('../../services/shared/src/events')) as { TOPICS: string[] };
+    const { TOPICS } = (await import('../../services/shared/src/events')) as {
+      TOPICS: string[];
+    };
     const written = SERVICE_NAMES.filter((n) => existsSync(join(ROOT, `services/${n}/src/main.ts`)));
     expect(written.length).toBeGreaterThan(0);
     for (const name of written) {
       const match = /topics:\s*(?:\[([^\]]*)\]|(TOPICS)\b)/.exec(read(`services/${name}/src/main.ts`));
-      expect({ name, declaresTopics: Boolean(match) }).toEqual({ name, declaresTopics: true });
+      expect({ name, declaresTopics: Boolean(match) }).toEqual({
+        name,
+        declaresTopics: true,
+      });
       const topics = match![2] ? TOPICS : [...match![1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
-      expect({ name, subscribes: sorted([...topics, `deadletter-${name}`]) }).toEqual({ name, subscribes: sorted(SERVICES[name]!.subscribes) });
+      expect({
+        name,
+        subscribes: sorted([...topics, `deadletter-${name}`]),
+      }).toEqual({ name, subscribes: sorted(SERVICES[name]!.subscribes) });
     }
   });
 });

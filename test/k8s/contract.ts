@@ -42,4 +42,10 @@ export const PUBLIC_SERVICES = ['notification', 'order'];
 
 export const DAPR_VERSION = '1.18.1';
 export const PUBSUB_NAME = 'pubsub';
+/**
+ * The component with broadcast semantics (a consumer group / queue per replica): the apps
+ * here subscribe through it, so that every replica gets every event of its topics.
+ */
+export const BROADCAST_PUBSUB_NAME = 'pubsub-broadcast';
+export const BROADCAST_APPS = ['notification'];
 export const BROKERS = ['kafka', 'rabbitmq'] as const;
