@@ -16,7 +16,7 @@ void runService('order', loadConfig, async ({ config, log, db, publisher, deadLe
     store,
     async (orderId, commits) => {
       for (const event of commits.flatMap((commit) => commit.events)) {
-        if (event.publish) await publisher.publish({ id: event.id, name: event.name, key: orderId, data: event.data as EventData<EventName> });
+        if (event.publish) await publisher.publish({ id: event.id, name: event.name, key: orderId, data: event.data as EventData<EventName> }, event.traceparent);
       }
       await views.project(orderId);
     },

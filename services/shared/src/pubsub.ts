@@ -37,7 +37,9 @@ export async function dispatch(handlers: EventHandlers, cloudEvent: unknown, log
   const envelope = (cloudEvent ?? {}) as { id?: unknown; type?: unknown; data?: unknown; traceparent?: unknown };
   const id = typeof envelope.id === 'string' ? envelope.id : undefined;
   const name = eventNameOf(envelope.type);
-  const context = { eventId: id, type: envelope.type };
+  const traceparent = typeof envelope.traceparent === 'string' ? envelope.traceparent : undefined;
+  // W3C traceparent is version-traceId-spanId-flags: the trace id ties the logs of one order together.
+  const context = { eventId: id, type: envelope.type, traceId: traceparent?.split('-')[1] };
   if (!id || !name) {
     log.warn(context, 'event dropped: not a CloudEvent of the catalog');
     return 'DROP';
@@ -49,7 +51,6 @@ export async function dispatch(handlers: EventHandlers, cloudEvent: unknown, log
     log.warn({ ...context, reason: checked.reason }, 'event dropped: data does not match its schema');
     return 'DROP';
   }
-  const traceparent = typeof envelope.traceparent === 'string' ? envelope.traceparent : undefined;
   try {
     await handler({ id, name, data: checked.data, traceparent });
     log.debug(context, 'event handled');

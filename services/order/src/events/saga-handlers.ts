@@ -28,7 +28,8 @@ export function createSagaHandlers({ store, catalog, relay, log, now = () => new
       const next = react(stream.events, { name: event.name, data: event.data });
       if (next.length === 0) return;
       const occurredAt = now();
-      await store.append(orderId, stream.version, next.map((e) => ({ ...e, id: randomUUID(), occurredAt })), { cause: event.id, outbox: true, at: occurredAt });
+      const traced = event.traceparent ? { traceparent: event.traceparent } : {};
+      await store.append(orderId, stream.version, next.map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced })), { cause: event.id, outbox: true, at: occurredAt });
     });
     // Publishing now only makes it prompt: the relay's timer publishes it otherwise.
     await relay.flush().catch((err: unknown) => log.warn({ err, orderId }, 'outbox flush failed, the relay will retry'));

@@ -56,7 +56,9 @@ export function orderRoutes({ store, views, catalog, relay, log }: OrderRouteDep
     const placed = priceOrder(orderId, request, known);
     const occurredAt = new Date().toISOString();
     try {
-      await store.append(orderId, 0, placeOrder(placed).map((e) => ({ ...e, id: randomUUID(), occurredAt })), { outbox: true, at: occurredAt });
+      const traceparent = ctx.get('traceparent');
+      const traced = traceparent ? { traceparent } : {};
+      await store.append(orderId, 0, placeOrder(placed).map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced })), { outbox: true, at: occurredAt });
       log.info({ orderId, customerId: request.customerId, total: placed.total }, 'order placed');
       await relay.flush().catch((err: unknown) => log.warn({ err, orderId }, 'outbox flush failed, the relay will retry'));
     } catch (err) {
