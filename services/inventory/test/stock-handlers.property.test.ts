@@ -32,7 +32,7 @@ describe('stock handlers under copies, reordering and concurrency', () => {
         const reservations = createReservationStore(memoryEventStreamStore<ReservationEvent>());
         const published: OutgoingEvent[] = [];
         const publisher: Publisher = { publish: async (event) => void published.push(event) };
-        const relay: OutboxRelay = { flush: async () => undefined, start: () => undefined, stop: async () => undefined };
+        const relay: OutboxRelay = { run: async () => undefined, start: () => undefined, stop: async () => undefined };
         const handlers = createStockHandlers({ products, reservations, relay, publisher });
         for (const sku of SKUS) await products.put(sku, { name: sku, price: 100, available: STOCK });
 

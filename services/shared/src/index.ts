@@ -11,3 +11,4 @@ export * from './validate';
 export * from './service';
 export * from './event-stream';
 export * from './outbox-relay';
+export * from './serial-task';

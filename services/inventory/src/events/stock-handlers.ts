@@ -48,7 +48,7 @@ export function createStockHandlers({ products, reservations, relay, publisher }
       let reservation = await reservations.getOrCreate(data.orderId, 'pending', mergeLines(data.items));
       if (reservation.state === 'pending') reservation = await holdAll(reservation);
       if (reservation.state !== 'reserved') await releaseAll(reservation);
-      await relay.flush();
+      await relay.run();
       // A cancellation that came first leaves nothing to say: the order is already over.
       if (reservation.state !== 'cancelled') await publishOutcome(reservation, traceparent);
     },
@@ -58,7 +58,7 @@ export function createStockHandlers({ products, reservations, relay, publisher }
       if (reservation.state === 'pending') throw new Error(`reservation of ${data.orderId} still in progress`);
       if (reservation.state === 'reserved') reservation = await reservations.transition(data.orderId, 'reserved', 'released');
       await releaseAll(reservation);
-      await relay.flush();
+      await relay.run();
       if (reservation.state === 'released') await publishOutcome(reservation, traceparent);
     },
 

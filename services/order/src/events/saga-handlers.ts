@@ -32,7 +32,7 @@ export function createSagaHandlers({ store, catalog, relay, log, now = () => new
       await store.append(orderId, stream.version, next.map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced })), { cause: event.id, outbox: true, at: occurredAt });
     });
     // Publishing now only makes it prompt: the relay's timer publishes it otherwise.
-    await relay.flush().catch((err: unknown) => log.warn({ err, orderId }, 'outbox flush failed, the relay will retry'));
+    await relay.run().catch((err: unknown) => log.warn({ err, orderId }, 'outbox flush failed, the relay will retry'));
   }
 
   const handlers: EventHandlers = {

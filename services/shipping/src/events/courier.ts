@@ -1,4 +1,4 @@
-import { ConcurrencyError, type Logger, type OutboxRelay } from '@eventmart/shared';
+import { createSerialTask, type Logger, type OutboxRelay, type SerialTask } from '@eventmart/shared';
 import { NEXT_STEP } from '../domain/shipment';
 import type { ShipmentStore } from '../store/shipment-store';
 
@@ -7,12 +7,8 @@ export interface CourierOptions {
   deliveryDelayMs: number;
 }
 
-export interface Courier {
-  /** Moves every shipment whose time has come one step on. */
-  tick(): Promise<void>;
-  start(intervalMs: number): void;
-  stop(): Promise<void>;
-}
+/** One pass moves every shipment whose time has come one step on. */
+export type Courier = SerialTask;
 
 /**
  * The simulated courier. A scheduled or dispatched shipment carries a timer; when it is
@@ -20,43 +16,20 @@ export interface Courier {
  * and the relay publishes the fact.
  */
 export function createCourier(store: ShipmentStore, relay: OutboxRelay, options: CourierOptions, log: Logger): Courier {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-
-  async function pass() {
+  return createSerialTask('courier', async () => {
     const now = Date.now();
     for (const commit of await store.streams.due(now)) {
       const orderId = commit.stream;
-      try {
-        await store.change(orderId, (shipment) => {
-          const next = NEXT_STEP[shipment.state];
-          // Only the commit that put the shipment in its current state may move it on.
-          if (!next || commit.events.at(-1)?.kind !== shipment.state) return undefined;
-          return next === 'dispatched' ? { event: { kind: next }, due: now + options.deliveryDelayMs } : { event: { kind: next } };
-        });
-      } catch (err) {
-        if (!(err instanceof ConcurrencyError)) throw err;
-      }
+      // A replica that lost the race reads the step as taken and decides nothing.
+      await store.change(orderId, (shipment) => {
+        const next = NEXT_STEP[shipment.state];
+        // Only the commit that put the shipment in its current state may move it on.
+        if (!next || commit.events.at(-1)?.kind !== shipment.state) return undefined;
+        return next === 'dispatched' ? { event: { kind: next }, due: now + options.deliveryDelayMs } : { event: { kind: next } };
+      });
       await store.streams.clearDue(commit._id);
       log.debug({ orderId }, 'courier step');
     }
-    await relay.flush();
-  }
-
-  const courier: Courier = {
-    tick() {
-      running = running.then(pass, pass);
-      return running;
-    },
-    start(intervalMs) {
-      timer = setInterval(() => {
-        courier.tick().catch((err: unknown) => log.warn({ err }, 'courier pass failed, will retry'));
-      }, intervalMs);
-    },
-    async stop() {
-      clearInterval(timer);
-      await running.catch(() => undefined);
-    },
-  };
-  return courier;
+    await relay.run();
+  }, log);
 }
