@@ -1,8 +1,7 @@
-import type { EventHandlers, Publisher } from '@eventmart/shared';
+import type { EventHandlers, OutboxRelay, Publisher } from '@eventmart/shared';
 import { mergeLines, outcomeOf, type Reservation } from '../domain/reservation';
 import type { ProductStore } from '../store/product-store';
 import type { ReservationStore } from '../store/reservation-store';
-import type { OutboxRelay } from '@eventmart/shared';
 
 export interface StockHandlerDeps {
   products: ProductStore;
@@ -38,9 +37,10 @@ export function createStockHandlers({ products, reservations, relay, publisher }
   async function publishOutcome(reservation: Reservation, traceparent: string | undefined) {
     const outcome = outcomeOf(reservation);
     if (!outcome) return;
-    const { orderId, items, reason } = reservation;
-    const data = outcome.name === 'stock.rejected' ? { orderId, reason: reason ?? 'rejected' } : { orderId, items };
-    await publisher.publish({ id: outcome.id, name: outcome.name, key: orderId, data } as never, traceparent);
+    const { orderId, items, reason = 'rejected' } = reservation;
+    const { id, name } = outcome;
+    if (name === 'stock.rejected') await publisher.publish({ id, name, key: orderId, data: { orderId, reason } }, traceparent);
+    else await publisher.publish({ id, name, key: orderId, data: { orderId, items } }, traceparent);
   }
 
   return {
