@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
 import { CommunicationProtocolEnum, DaprClient } from '@dapr/dapr';
 import { catalog, cloudEventType, eventNameOf, validateEvent, type EventData, type EventName, type OutgoingEvent, type Topic } from './events';
@@ -91,7 +92,7 @@ export function subscriptionRoutes(options: SubscriptionOptions): Router {
   const deadLetters = deadLetterTopic(appId);
 
   router.use(async (ctx, next) => {
-    if (appApiToken && ctx.get('dapr-api-token') !== appApiToken) {
+    if (appApiToken && !sameSecret(ctx.get('dapr-api-token'), appApiToken)) {
       ctx.status = 401;
       ctx.body = { error: { code: 'UNAUTHORIZED', message: 'missing or wrong dapr-api-token' } };
       return;
@@ -127,6 +128,13 @@ export function subscriptionRoutes(options: SubscriptionOptions): Router {
   });
 
   return router;
+}
+
+/** Compares secrets in constant time, so a caller cannot guess the token byte by byte. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export interface Publisher {
