@@ -52,11 +52,16 @@ export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: Stre
       open.delete(res);
       res.destroy();
     };
+    // The catch-up (what the buffer holds after Last-Event-ID) goes out in one write and is
+    // bounded by the buffer's capacity; the limit for a stalled reader comes on top of it, or
+    // a full catch-up on a first connect would cut off every new client at once.
+    const catchUp = recent.since(lastEventId, options.resumeOverlap).filter(wanted).map(frame).join('');
+    const allowance = options.maxBufferedBytes + Buffer.byteLength(catchUp);
     const send = (chunk: string) => {
       if (closed) return;
       // A stalled reader must not grow our memory: past the limit it is cut off, and its
       // browser resumes from Last-Event-ID when it reconnects.
-      if (res.writableLength > options.maxBufferedBytes) {
+      if (res.writableLength > allowance) {
         cutOff++;
         log.warn({ buffered: res.writableLength }, 'stream client too slow, disconnecting');
         close();
@@ -67,8 +72,7 @@ export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: Stre
 
     open.add(res);
     res.once('close', close);
-    for (const event of recent.since(lastEventId, options.resumeOverlap)) if (wanted(event)) send(frame(event));
-    if (closed) return; // cut off while catching up
+    if (catchUp) res.write(catchUp);
     stopListening = feed.listen((event) => {
       if (wanted(event)) send(frame(event));
     });
