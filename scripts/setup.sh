@@ -30,8 +30,9 @@ fi
 for part in $parts; do
   script="scripts/toolchain/$part.sh"
   [ -f "$script" ] || continue
-  say "toolchain: $part"
+  step_started=$(date +%s)
   bash "$script" >/dev/null
+  say "toolchain: $part ready ($(( $(date +%s) - step_started ))s)"
 done
 
 say "building TypeScript"
