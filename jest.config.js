@@ -2,6 +2,7 @@
 //  unit        pure logic and in-process apps (services/*/test)
 //  k8s         the Helm chart, component YAML, kind and skaffold files, checked by real offline tools
 //  integration the real system: daprd sidecars, Kafka and RabbitMQ, FerretDB (test/integration)
+//  browser     the shop page in Debian's Chromium (playwright-core) against the real system (test/browser)
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] };
 const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 
@@ -15,5 +16,6 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
     },
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
   ],
 };

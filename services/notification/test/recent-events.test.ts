@@ -23,4 +23,12 @@ describe('recent events', () => {
     expect(recent.since(undefined).map((e) => e.id)).toEqual(['c', 'd', 'e']);
     expect(recent.add(event('a'))).toBe(true); // forgotten, so new again
   });
+
+  test('when a browser resumes with an overlap, then it also gets that many events from before its last id', () => {
+    const recent = new RecentEvents(10);
+    ['a', 'b', 'c', 'd'].forEach((id) => recent.add(event(id)));
+    expect(recent.since('c', 2).map((e) => e.id)).toEqual(['b', 'c', 'd']);
+    expect(recent.since('a', 5).map((e) => e.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(recent.since('zz', 2).map((e) => e.id)).toEqual(['a', 'b', 'c', 'd']);
+  });
 });

@@ -1,0 +1,148 @@
+/**
+ * `npm run bench [-- --orders 300 --rate 20 --broker kafka --broker rabbitmq]`: the latency
+ * from POST /orders to the order.confirmed push arriving in an SSE client, at a steady rate,
+ * on each broker, next to two baselines measured in the same run on the same system: a
+ * GET /healthz round trip (HTTP alone) and PUT /products → product.changed on the stream
+ * (one service, its outbox relay and one broker hop). Not a test: it prints figures.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import type { Broker } from '../infra';
+import { ProcessGroup } from '../processes';
+import { startSystem, testPorts, type RunningSystem } from '../system';
+import { REPO_ROOT } from '../toolchain';
+import { subscribe } from './sse-client';
+
+interface Figures {
+  p50: number;
+  p99: number;
+  n: number;
+}
+
+function figures(samples: number[]): Figures {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99), n: sorted.length };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function send(method: string, url: string, body?: unknown): Promise<any> {
+  const response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function measure(
+  system: RunningSystem,
+  orders: number,
+  rate: number,
+): Promise<{ confirmed: Figures; productHop: Figures; healthz: Figures; missing: number }> {
+  const { urls } = system;
+  await send('POST', `${urls.payment}/accounts/bench/deposits`, { amount: 100_000_000 });
+  const waiters = new Map<string, (at: number) => void>();
+  const stop = subscribe(urls.notification, (event, at) => {
+    const key = event.type.includes('order.confirmed') ? `confirmed:${event.data.orderId}` : `stock:${event.data.sku}:${event.data.available}`;
+    waiters.get(key)?.(at);
+  });
+  const arrival = (key: string, timeoutMs: number) =>
+    new Promise<number | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), timeoutMs);
+      waiters.set(key, (at) => {
+        clearTimeout(timer);
+        resolve(at);
+      });
+    });
+  try {
+    // The broadcast subscription starts at the newest offset: nudge until the stream hears.
+    for (let available = 1_000_000; ; available++) {
+      const heard = arrival(`stock:BENCH:${available}`, 1_000);
+      await send('PUT', `${urls.inventory}/products/BENCH`, { name: 'Bench', price: 100, available });
+      if ((await heard) !== undefined) break;
+    }
+    while (!(await send('GET', `${urls.order}/catalog`)).products.some((p: { sku: string }) => p.sku === 'BENCH')) await sleep(200);
+
+    const healthz: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t0 = performance.now();
+      await send('GET', `${urls.order}/healthz`);
+      healthz.push(performance.now() - t0);
+    }
+
+    const productHop: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const available = 2_000_000 + i;
+      const heard = arrival(`stock:BENCH:${available}`, 10_000);
+      const t0 = performance.now();
+      await send('PUT', `${urls.inventory}/products/BENCH`, { name: 'Bench', price: 100, available });
+      const at = await heard;
+      if (at !== undefined) productHop.push(at - t0);
+    }
+
+    // Orders at a steady rate, each timed from the moment its POST starts.
+    const started = performance.now();
+    const pending: Promise<number | undefined>[] = [];
+    for (let i = 0; i < orders; i++) {
+      const due = started + (i * 1000) / rate;
+      await sleep(Math.max(0, due - performance.now()));
+      pending.push(
+        (async () => {
+          const t0 = performance.now();
+          const { orderId } = await send('POST', `${urls.order}/orders`, { customerId: 'bench', items: [{ sku: 'BENCH', quantity: 1 }] });
+          const at = await arrival(`confirmed:${orderId}`, 60_000);
+          return at === undefined ? undefined : at - t0;
+        })(),
+      );
+    }
+    const results = await Promise.all(pending);
+    const confirmed = results.filter((r): r is number => r !== undefined);
+    return { confirmed: figures(confirmed), productHop: figures(productHop), healthz: figures(healthz), missing: results.length - confirmed.length };
+  } finally {
+    stop();
+  }
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      orders: { type: 'string', default: '300' },
+      rate: { type: 'string', default: '20' },
+      broker: { type: 'string', multiple: true, default: ['kafka', 'rabbitmq'] },
+      slot: { type: 'string', default: '3' },
+    },
+  });
+  const orders = Number(values.orders);
+  const rate = Number(values.rate);
+  if (!(orders > 0 && rate > 0)) throw new Error('--orders and --rate are positive numbers');
+  const rows: string[] = [];
+  for (const broker of values.broker as Broker[]) {
+    const runDir = mkdtempSync(join(tmpdir(), 'eventmart-bench-'));
+    const group = new ProcessGroup({ kind: 'files', dir: join(REPO_ROOT, 'artifacts', 'logs', `bench-${broker}`) });
+    console.log(`${broker}: starting the system …`);
+    const system = await startSystem({ broker, runDir, group, ports: testPorts(Number(values.slot)), logLevel: 'warn' });
+    try {
+      console.log(`${broker}: ${orders} orders at ${rate}/s …`);
+      const r = await measure(system, orders, rate);
+      const f = (x: Figures) => `${x.p50.toFixed(1).padStart(7)} ${x.p99.toFixed(1).padStart(7)}`;
+      rows.push(
+        `${broker.padEnd(9)} | ${f(r.confirmed)} | ${f(r.productHop)} | ${f(r.healthz)} | ${r.confirmed.n}/${orders}${r.missing ? ` (${r.missing} not confirmed in 60 s)` : ''}`,
+      );
+    } finally {
+      await system.stop();
+      rmSync(runDir, { recursive: true, force: true });
+    }
+  }
+  console.log(`\nlatency in ms, median and p99 (${orders} orders at ${rate}/s; baselines measured in the same run)`);
+  console.log('broker    | POST /orders → order.confirmed on SSE | PUT /products → product.changed on SSE | GET /healthz round trip | confirmed');
+  console.log('          |     p50     p99 |     p50     p99 |     p50     p99 |');
+  for (const row of rows) console.log(row);
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${(err as Error).message}`);
+  process.exit(1);
+});
