@@ -50,7 +50,9 @@ export async function runService<C extends BaseConfig>(
   try {
     const mongo = await connectMongo(config.mongodbUrl, config.mongodbDb);
     const dapr = createDaprClient(config.daprHttpPort, config.daprApiToken);
-    const lifecycle = createLifecycle(log, config.shutdownGraceMs, () => mongo.ping());
+    // Ready when the database answers and the sidecar can publish for us.
+    const sidecarUp = async () => (await fetch(`http://127.0.0.1:${config.daprHttpPort}/v1.0/healthz/outbound`, { signal: AbortSignal.timeout(2_000) })).ok;
+    const lifecycle = createLifecycle(log, config.shutdownGraceMs, async () => (await mongo.ping()) && (await sidecarUp()));
     const infra: Infra<C> = {
       config,
       log,
