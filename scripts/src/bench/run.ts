@@ -5,7 +5,7 @@
  * GET /healthz round trip (HTTP alone) and PUT /products → product.changed on the stream
  * (one service, its outbox relay and one broker hop). Not a test: it prints figures.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -121,7 +121,9 @@ async function main() {
   const rows: string[] = [];
   for (const broker of values.broker as Broker[]) {
     const runDir = mkdtempSync(join(tmpdir(), 'eventmart-bench-'));
-    const group = new ProcessGroup({ kind: 'files', dir: join(REPO_ROOT, 'artifacts', 'logs', `bench-${broker}`) });
+    const logs = join(REPO_ROOT, 'artifacts', 'logs', `bench-${broker}`);
+    mkdirSync(logs, { recursive: true });
+    const group = new ProcessGroup({ kind: 'files', dir: logs });
     console.log(`${broker}: starting the system …`);
     const system = await startSystem({ broker, runDir, group, ports: testPorts(Number(values.slot)), logLevel: 'warn' });
     try {
