@@ -1,15 +1,17 @@
 import { createEventStreamStore, createOutboxRelay, runService } from '@eventmart/shared';
 import { createApp } from './app';
 import { loadConfig } from './config';
+import { factOf } from './domain/reservation';
 import { createStockHandlers } from './events/stock-handlers';
 import { createProductStore } from './store/product-store';
-import { createReservationStore } from './store/reservation-store';
+import { createReservationStore, foldReservation } from './store/reservation-store';
 
 void runService('inventory', loadConfig, async ({ config, log, db, publisher, deadLetters, readiness, metrics }) => {
   const products = createProductStore(await createEventStreamStore(db, 'stock_events'));
   const reservations = createReservationStore(await createEventStreamStore(db, 'reservation_events'));
-  // Every stock change is an outbox commit: the relay publishes the product's state as it now is.
-  const relay = createOutboxRelay(
+
+  // Every stock change is an outbox commit: publish the product's state as it now is.
+  const productRelay = createOutboxRelay(
     products.streams,
     async (sku) => {
       const product = await products.get(sku);
@@ -17,11 +19,32 @@ void runService('inventory', loadConfig, async ({ config, log, db, publisher, de
     },
     log,
   );
-  const handlers = createStockHandlers({ products, reservations, relay, publisher });
+  // Every reservation move that is a public fact (reserved, rejected, released) is one too.
+  const reservationRelay = createOutboxRelay(
+    reservations.streams,
+    async (orderId, commits) => {
+      const { events } = await reservations.streams.read(orderId);
+      const { items, reason = 'rejected' } = foldReservation(orderId, events)!;
+      const traceparent = events[0]?.traceparent;
+      for (const { state } of commits.flatMap((commit) => commit.events)) {
+        const fact = factOf(orderId, state);
+        if (fact?.name === 'stock.rejected') await publisher.publish({ ...fact, name: fact.name, key: orderId, data: { orderId, reason } }, traceparent);
+        else if (fact) await publisher.publish({ ...fact, name: fact.name, key: orderId, data: { orderId, items } }, traceparent);
+      }
+    },
+    log,
+  );
+  const handlers = createStockHandlers({ products, reservations, relays: [productRelay, reservationRelay] });
   const events = { appId: 'inventory', pubsubName: config.pubsubName, appApiToken: config.appApiToken, topics: ['orders'] as const, handlers, deadLetters };
   return {
-    app: createApp({ log, readiness, metrics, events, products, relay }),
-    start: () => relay.start(1_000),
-    stop: () => relay.stop(),
+    app: createApp({ log, readiness, metrics, events, products, relay: productRelay }),
+    start: () => {
+      productRelay.start(1_000);
+      reservationRelay.start(1_000);
+    },
+    stop: async () => {
+      await productRelay.stop();
+      await reservationRelay.stop();
+    },
   };
 });

@@ -1,4 +1,4 @@
-import { mergeLines, outcomeOf } from '../src/domain/reservation';
+import { factOf, mergeLines } from '../src/domain/reservation';
 
 describe('reservation', () => {
   test('when an order names a sku twice, then it is held as one line', () => {
@@ -8,9 +8,9 @@ describe('reservation', () => {
     ]);
   });
 
-  test('a settled reservation stands for one outcome with a fixed id; an open one for none', () => {
-    expect(outcomeOf({ orderId: 'o', state: 'reserved', items: [] })).toEqual({ name: 'stock.reserved', id: 'o:stock.reserved' });
-    expect(outcomeOf({ orderId: 'o', state: 'pending', items: [] })).toBeUndefined();
-    expect(outcomeOf({ orderId: 'o', state: 'cancelled', items: [] })).toBeUndefined();
+  test('a settled reservation stands for one public fact with a fixed id; an open one for none', () => {
+    expect(factOf('o', 'reserved')).toEqual({ name: 'stock.reserved', id: 'o:stock.reserved' });
+    expect(factOf('o', 'pending')).toBeUndefined();
+    expect(factOf('o', 'cancelled')).toBeUndefined();
   });
 });

@@ -22,7 +22,7 @@ void runService('order', loadConfig, async ({ config, log, db, publisher, deadLe
     },
     log,
   );
-  const handlers = createSagaHandlers({ store, catalog, relay, log });
+  const handlers = createSagaHandlers({ store, catalog, relay });
   const events = {
     appId: 'order',
     pubsubName: config.pubsubName,

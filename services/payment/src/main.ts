@@ -1,12 +1,32 @@
-import { runService } from '@eventmart/shared';
+import { createOutboxRelay, runService } from '@eventmart/shared';
 import { createApp } from './app';
 import { loadConfig } from './config';
+import { factOfEntry } from './domain/ledger';
 import { createPaymentHandlers } from './events/payment-handlers';
 import { createLedgerStore } from './store/ledger-store';
 
 void runService('payment', loadConfig, async ({ config, log, db, publisher, deadLetters, readiness, metrics }) => {
   const ledger = await createLedgerStore(db);
-  const handlers = createPaymentHandlers(ledger, publisher);
+  // A charge, a decline or a refund is a public fact: the relay publishes it with a fixed id.
+  const relay = createOutboxRelay(
+    ledger,
+    async (customerId, commits) => {
+      for (const entry of commits.flatMap((commit) => commit.events)) {
+        const fact = factOfEntry(entry);
+        const { orderId, amount, reason = 'declined', traceparent } = entry;
+        if (!fact || !orderId) continue;
+        const id = `${orderId}:${fact}`;
+        if (fact === 'payment.failed') await publisher.publish({ id, name: fact, key: orderId, data: { orderId, customerId, amount, reason } }, traceparent);
+        else await publisher.publish({ id, name: fact, key: orderId, data: { orderId, customerId, amount } }, traceparent);
+      }
+    },
+    log,
+  );
+  const handlers = createPaymentHandlers(ledger, relay);
   const events = { appId: 'payment', pubsubName: config.pubsubName, appApiToken: config.appApiToken, topics: ['orders'] as const, handlers, deadLetters };
-  return { app: createApp({ log, readiness, metrics, events, ledger, corsOrigin: config.corsOrigin }) };
+  return {
+    app: createApp({ log, readiness, metrics, events, ledger, corsOrigin: config.corsOrigin }),
+    start: () => relay.start(1_000),
+    stop: () => relay.stop(),
+  };
 });

@@ -2,30 +2,53 @@ import type { Logger } from './logger';
 
 /** Background work that runs now and then, never twice at once in one process. */
 export interface SerialTask {
-  /** Runs one pass after any pass already under way; resolves when it is done. */
+  /** Asks for a pass soon; never throws. Calls while a pass runs fold into one more pass. */
+  trigger(): void;
+  /** Asks for a pass and resolves when a pass that started after the call is done. */
   run(): Promise<void>;
-  /** Also runs a pass every `intervalMs`, until stopped. */
+  /** Also triggers a pass every `intervalMs`, until stopped. */
   start(intervalMs: number): void;
   /** Stops the timer and waits for the pass under way. */
   stop(): Promise<void>;
 }
 
+/**
+ * At most one pass runs and at most one more is owed, however often it is asked for: a
+ * slow pass (a broker outage) does not pile up work or memory, and callers that only
+ * want the work done soon (`trigger`) never wait for it.
+ */
 export function createSerialTask(what: string, pass: () => Promise<void>, log: Logger): SerialTask {
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<void> | undefined;
+  let owed = false;
+
+  async function loop() {
+    do {
+      owed = false;
+      try {
+        await pass();
+      } catch (err) {
+        log.warn({ err }, `${what} failed, the next pass retries`);
+      }
+    } while (owed);
+    running = undefined;
+  }
+
   const task: SerialTask = {
+    trigger() {
+      if (running) owed = true;
+      else running = loop();
+    },
     run() {
-      running = running.then(pass, pass);
-      return running;
+      task.trigger();
+      return running ?? Promise.resolve();
     },
     start(intervalMs) {
-      timer = setInterval(() => {
-        task.run().catch((err: unknown) => log.warn({ err }, `${what} failed, the next pass retries`));
-      }, intervalMs);
+      timer = setInterval(() => task.trigger(), intervalMs);
     },
     async stop() {
       clearInterval(timer);
-      await running.catch(() => undefined);
+      await running;
     },
   };
   return task;

@@ -5,8 +5,9 @@
  *                            └─a line short→ rejected
  *   (none) ─order.cancelled→ cancelled   (a late order.placed then reserves nothing)
  *
- * Each line is held on the product document under `holds.<orderId>`, in the same write
- * that lowers `available`, so taking or giving back a line is idempotent on its own.
+ * It is a short event stream (store/reservation-store.ts): each move is an insert that
+ * only one replica wins. The lines themselves are held in the stock streams (stock.ts).
+ * reserved, rejected and released are public facts, published through the outbox.
  */
 export type ReservationState = 'pending' | 'reserved' | 'rejected' | 'released' | 'cancelled';
 
@@ -29,16 +30,8 @@ export function mergeLines(lines: readonly Line[]): Line[] {
   return [...bySku].map(([sku, quantity]) => ({ sku, quantity })).sort((a, b) => a.sku.localeCompare(b.sku));
 }
 
-/** The outcome event a settled reservation stands for; its id is fixed, so re-publishing is harmless. */
-export function outcomeOf(reservation: Reservation): { name: 'stock.reserved' | 'stock.rejected' | 'stock.released'; id: string } | undefined {
-  switch (reservation.state) {
-    case 'reserved':
-      return { name: 'stock.reserved', id: `${reservation.orderId}:stock.reserved` };
-    case 'rejected':
-      return { name: 'stock.rejected', id: `${reservation.orderId}:stock.rejected` };
-    case 'released':
-      return { name: 'stock.released', id: `${reservation.orderId}:stock.released` };
-    default:
-      return undefined;
-  }
+/** The public fact a move to `state` stands for, if any; its id is fixed, so a re-publish is a copy consumers drop. */
+export function factOf(orderId: string, state: ReservationState): { name: 'stock.reserved' | 'stock.rejected' | 'stock.released'; id: string } | undefined {
+  if (state !== 'reserved' && state !== 'rejected' && state !== 'released') return undefined;
+  return { name: `stock.${state}`, id: `${orderId}:stock.${state}` };
 }

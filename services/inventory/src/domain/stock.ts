@@ -4,7 +4,8 @@ import type { Product, ProductInput } from './product';
  * A product's stock is an event stream: a `set` from PUT /products, a `hold` per order
  * line, a `release` when an order is cancelled, a `commit` when it is confirmed. The
  * state is their fold, and every decision is checked against it before it is appended:
- * a hold is never appended when it would take `available` below zero.
+ * a hold is never appended when it would take `available` below zero, and an order holds
+ * a sku at most once in its life (a copy arriving after its commit or release holds nothing).
  */
 export type StockEvent =
   | ({ kind: 'set' } & ProductInput)
@@ -20,11 +21,13 @@ export interface StockState {
   available: number;
   /** What each open order holds. */
   holds: Map<string, number>;
+  /** Every order that ever held this sku: a late copy of its order.placed must not hold again. */
+  everHeld: Set<string>;
   version: number;
 }
 
 export function foldStock(sku: string, events: readonly StockEvent[]): StockState {
-  const state: StockState = { sku, exists: false, name: '', price: 0, available: 0, holds: new Map(), version: events.length };
+  const state: StockState = { sku, exists: false, name: '', price: 0, available: 0, holds: new Map(), everHeld: new Set(), version: events.length };
   for (const event of events) {
     switch (event.kind) {
       case 'set':
@@ -33,6 +36,7 @@ export function foldStock(sku: string, events: readonly StockEvent[]): StockStat
       case 'hold':
         state.available -= event.quantity;
         state.holds.set(event.orderId, event.quantity);
+        state.everHeld.add(event.orderId);
         break;
       case 'release':
         state.available += event.quantity;
@@ -54,7 +58,7 @@ export type HoldResult = 'held' | 'already-held' | 'short' | 'unknown-sku';
 
 export function decideHold(state: StockState, orderId: string, quantity: number): { result: HoldResult; event?: StockEvent } {
   if (!state.exists) return { result: 'unknown-sku' };
-  if (state.holds.has(orderId)) return { result: 'already-held' };
+  if (state.everHeld.has(orderId)) return { result: 'already-held' };
   if (state.available < quantity) return { result: 'short' };
   return { result: 'held', event: { kind: 'hold', orderId, quantity } };
 }

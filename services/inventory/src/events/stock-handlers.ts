@@ -1,22 +1,21 @@
-import type { EventHandlers, OutboxRelay, Publisher } from '@eventmart/shared';
-import { mergeLines, outcomeOf, type Reservation } from '../domain/reservation';
+import type { EventHandlers, OutboxRelay } from '@eventmart/shared';
+import { mergeLines, type Reservation } from '../domain/reservation';
 import type { ProductStore } from '../store/product-store';
 import type { ReservationStore } from '../store/reservation-store';
 
 export interface StockHandlerDeps {
   products: ProductStore;
   reservations: ReservationStore;
-  relay: OutboxRelay;
-  publisher: Publisher;
+  /** Publishes product.changed for stock changes, and stock.* for reservation moves. */
+  relays: OutboxRelay[];
 }
 
 /**
  * Inventory's reactions to orders. Every step is idempotent and guarded by the
  * reservation's state, so a copy, a late fact or a crash half-way ends in the same place.
- * Each handler re-publishes the outcome it stands for (same event id) on every delivery:
- * a crash between the write and the publish is healed by the redelivery.
+ * What they decide is published by the outbox relays, never directly.
  */
-export function createStockHandlers({ products, reservations, relay, publisher }: StockHandlerDeps): EventHandlers {
+export function createStockHandlers({ products, reservations, relays }: StockHandlerDeps): EventHandlers {
   async function holdAll(reservation: Reservation): Promise<Reservation> {
     const { orderId, items } = reservation;
     for (const { sku, quantity } of items) {
@@ -34,32 +33,23 @@ export function createStockHandlers({ products, reservations, relay, publisher }
     for (const { sku } of items) await products.release(sku, orderId);
   }
 
-  async function publishOutcome(reservation: Reservation, traceparent: string | undefined) {
-    const outcome = outcomeOf(reservation);
-    if (!outcome) return;
-    const { orderId, items, reason = 'rejected' } = reservation;
-    const { id, name } = outcome;
-    if (name === 'stock.rejected') await publisher.publish({ id, name, key: orderId, data: { orderId, reason } }, traceparent);
-    else await publisher.publish({ id, name, key: orderId, data: { orderId, items } }, traceparent);
-  }
+  const publishSoon = () => relays.forEach((relay) => relay.trigger());
 
   return {
     'order.placed': async ({ data, traceparent }) => {
-      let reservation = await reservations.getOrCreate(data.orderId, 'pending', mergeLines(data.items));
+      let reservation = await reservations.getOrCreate(data.orderId, 'pending', mergeLines(data.items), traceparent);
       if (reservation.state === 'pending') reservation = await holdAll(reservation);
       if (reservation.state !== 'reserved') await releaseAll(reservation);
-      await relay.run();
-      // A cancellation that came first leaves nothing to say: the order is already over.
-      if (reservation.state !== 'cancelled') await publishOutcome(reservation, traceparent);
+      publishSoon();
     },
 
-    'order.cancelled': async ({ data, traceparent }) => {
+    'order.cancelled': async ({ data }) => {
       let reservation = await reservations.getOrCreate(data.orderId, 'cancelled', []);
+      // A copy of order.placed is still holding lines: wait for it, then release what it held.
       if (reservation.state === 'pending') throw new Error(`reservation of ${data.orderId} still in progress`);
       if (reservation.state === 'reserved') reservation = await reservations.transition(data.orderId, 'reserved', 'released');
       await releaseAll(reservation);
-      await relay.run();
-      if (reservation.state === 'released') await publishOutcome(reservation, traceparent);
+      publishSoon();
     },
 
     'order.confirmed': async ({ data }) => {

@@ -24,7 +24,7 @@ export function productRoutes(products: ProductStore, relay: OutboxRelay): Route
     if (!skuPattern.test(sku)) throw new ValidationError(`sku must match ${SKU_PATTERN}`, 'INVALID_SKU');
     const product = await products.put(sku, parseProduct(ctx.request.body));
     // The change is saved with its outbox mark; publishing now only makes it prompt.
-    await relay.run();
+    relay.trigger();
     ctx.body = product;
   });
 

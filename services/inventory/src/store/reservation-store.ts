@@ -1,21 +1,24 @@
 import { ConcurrencyError, type EventStreamStore } from '@eventmart/shared';
-import type { Line, Reservation, ReservationState } from '../domain/reservation';
+import { factOf, type Line, type Reservation, type ReservationState } from '../domain/reservation';
 
 export interface ReservationEvent {
   state: ReservationState;
   items?: Line[];
   reason?: string;
+  /** On the first event: the trace of the order it belongs to, continued by every fact published about it. */
+  traceparent?: string;
 }
 
 export interface ReservationStore {
+  streams: EventStreamStore<ReservationEvent>;
   /** The order's reservation, created in `state` with `items` if it has none yet. */
-  getOrCreate(orderId: string, state: ReservationState, items: Line[]): Promise<Reservation>;
+  getOrCreate(orderId: string, state: ReservationState, items: Line[], traceparent?: string): Promise<Reservation>;
   find(orderId: string): Promise<Reservation | undefined>;
   /** Moves from one state to the next; whoever moved first wins. Returns the reservation as it now is. */
   transition(orderId: string, from: ReservationState, to: ReservationState, reason?: string): Promise<Reservation>;
 }
 
-function fold(orderId: string, events: readonly ReservationEvent[]): Reservation | undefined {
+export function foldReservation(orderId: string, events: readonly ReservationEvent[]): Reservation | undefined {
   const last = events.at(-1);
   if (!last) return undefined;
   const reason = events.findLast((e) => e.reason !== undefined)?.reason;
@@ -24,13 +27,14 @@ function fold(orderId: string, events: readonly ReservationEvent[]): Reservation
 
 /** A reservation is a short stream of state changes; each change is an insert that only one writer wins. */
 export function createReservationStore(streams: EventStreamStore<ReservationEvent>): ReservationStore {
-  const find = async (orderId: string) => fold(orderId, (await streams.read(orderId)).events);
+  const find = async (orderId: string) => foldReservation(orderId, (await streams.read(orderId)).events);
 
   return {
+    streams,
     find,
-    async getOrCreate(orderId, state, items) {
+    async getOrCreate(orderId, state, items, traceparent) {
       try {
-        await streams.append(orderId, 0, [{ state, items }]);
+        await streams.append(orderId, 0, [{ state, items, ...(traceparent === undefined ? {} : { traceparent }) }]);
       } catch (err) {
         if (!(err instanceof ConcurrencyError)) throw err;
       }
@@ -39,10 +43,11 @@ export function createReservationStore(streams: EventStreamStore<ReservationEven
     async transition(orderId, from, to, reason) {
       for (;;) {
         const stream = await streams.read(orderId);
-        const current = fold(orderId, stream.events);
+        const current = foldReservation(orderId, stream.events);
         if (current?.state !== from) return current!;
         try {
-          await streams.append(orderId, stream.version, [{ state: to, ...(reason === undefined ? {} : { reason }) }]);
+          // A move that is a public fact goes out through the outbox, in the same insert.
+          await streams.append(orderId, stream.version, [{ state: to, ...(reason === undefined ? {} : { reason }) }], { outbox: factOf(orderId, to) !== undefined });
           return (await find(orderId))!;
         } catch (err) {
           if (!(err instanceof ConcurrencyError)) throw err;

@@ -43,7 +43,7 @@ export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: Stre
 
     let closed = false;
     let stopListening = () => {};
-    let heartbeat: NodeJS.Timeout | undefined;
+    let heartbeat: NodeJS.Timeout | undefined = undefined;
     const close = () => {
       if (closed) return;
       closed = true;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PoisonEventError, retryOnConflict, type EventHandlers, type InboundEvent, type Logger, type OutboxRelay } from '@eventmart/shared';
+import { PoisonEventError, retryOnConflict, type EventHandlers, type InboundEvent, type OutboxRelay } from '@eventmart/shared';
 import { FACTS, react, type FactName } from '../domain/order';
 import type { CatalogStore } from '../store/catalog-store';
 import type { OrderStore } from '../store/order-store';
@@ -8,7 +8,6 @@ export interface SagaDeps {
   store: OrderStore;
   catalog: CatalogStore;
   relay: OutboxRelay;
-  log: Logger;
   now?: () => string;
 }
 
@@ -17,7 +16,7 @@ export interface SagaDeps {
  * stream, with the fact's event id in the same write, and may move the order on. A copy
  * of a fact is recognised by its id and changes nothing.
  */
-export function createSagaHandlers({ store, catalog, relay, log, now = () => new Date().toISOString() }: SagaDeps): EventHandlers {
+export function createSagaHandlers({ store, catalog, relay, now = () => new Date().toISOString() }: SagaDeps): EventHandlers {
   async function onFact(event: InboundEvent<FactName>) {
     const { orderId } = event.data;
     // Another fact about the same order may be appended first: then read again and decide again.
@@ -32,7 +31,7 @@ export function createSagaHandlers({ store, catalog, relay, log, now = () => new
       await store.append(orderId, stream.version, next.map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced })), { cause: event.id, outbox: true, at: occurredAt });
     });
     // Publishing now only makes it prompt: the relay's timer publishes it otherwise.
-    await relay.run().catch((err: unknown) => log.warn({ err, orderId }, 'outbox flush failed, the relay will retry'));
+    relay.trigger();
   }
 
   const handlers: EventHandlers = {

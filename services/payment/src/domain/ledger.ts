@@ -94,3 +94,11 @@ export function decideRefund(entries: readonly Entry[], orderId: string): Decisi
     outcome: undefined,
   };
 }
+
+/** The public fact an entry stands for: a charge succeeded, a decline failed, a refund refunded. */
+export function factOfEntry({ kind }: Pick<Entry, 'kind'>): 'payment.succeeded' | 'payment.failed' | 'payment.refunded' | undefined {
+  if (kind === 'charge') return 'payment.succeeded';
+  if (kind === 'decline') return 'payment.failed';
+  if (kind === 'refund') return 'payment.refunded';
+  return undefined;
+}

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { createEventStreamStore, retryOnConflict, type EventStreamStore } from '@eventmart/shared';
-import type { Decision, Entry, NewEntry } from '../domain/ledger';
+import { factOfEntry, type Decision, type Entry, type NewEntry } from '../domain/ledger';
 
-/** A ledger entry as stored; its place (seq) comes from the commit. */
-export type StoredEntry = Omit<Entry, 'seq'>;
+/** A ledger entry as stored; its place (seq) comes from the commit; the trace it was decided in goes with it. */
+export type StoredEntry = Omit<Entry, 'seq'> & { traceparent?: string };
 
 /** Every customer's ledger: one event stream per customer (see services/shared/src/event-stream.ts). */
 export type LedgerStore = EventStreamStore<StoredEntry>;
@@ -17,7 +17,7 @@ export function createLedgerStore(db: Db): Promise<LedgerStore> {
  * Reads the customer's ledger, decides, appends what was decided; again from the top if
  * another writer appended to the same ledger first. Returns the ledger after the decision.
  */
-export function settle(ledger: LedgerStore, customerId: string, decide: (entries: Entry[]) => Decision, cause?: string) {
+export function settle(ledger: LedgerStore, customerId: string, decide: (entries: Entry[]) => Decision, cause?: string, traceparent?: string) {
   return retryOnConflict(async () => {
     const stream = await ledger.read(customerId);
     const decision = decide(stream.events);
@@ -28,11 +28,11 @@ export function settle(ledger: LedgerStore, customerId: string, decide: (entries
         ...entry,
         id: randomUUID(),
         at,
+        ...(traceparent === undefined ? {} : { traceparent }),
       }));
-      await ledger.append(customerId, stream.version, added, {
-        ...(cause === undefined ? {} : { cause }),
-        at,
-      });
+      // Entries that are public facts (a charge, a decline, a refund) go out through the outbox.
+      const outbox = added.some((entry) => factOfEntry(entry) !== undefined);
+      await ledger.append(customerId, stream.version, added, { ...(cause === undefined ? {} : { cause }), outbox, at });
       entries = [...entries, ...added.map((entry, i) => ({ ...entry, seq: stream.version + i + 1 }))];
     }
     return { outcome: decision.outcome, entries };

@@ -30,6 +30,6 @@ export function createCourier(store: ShipmentStore, relay: OutboxRelay, options:
       await store.streams.clearDue(commit._id);
       log.debug({ orderId }, 'courier step');
     }
-    await relay.run();
+    relay.trigger();
   }, log);
 }

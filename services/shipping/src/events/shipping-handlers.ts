@@ -7,7 +7,7 @@ export function createShippingHandlers(store: ShipmentStore, relay: OutboxRelay,
     'order.placed': async ({ data }) => store.change(data.orderId, (s) => (s.addressed ? undefined : { event: { kind: 'addressed', address: data.address } })),
     'order.confirmed': async ({ data }) => {
       await store.change(data.orderId, (s) => (s.state === 'awaiting' ? { event: { kind: 'scheduled' }, due: Date.now() + dispatchDelayMs } : undefined));
-      await relay.run();
+      relay.trigger();
     },
     'order.cancelled': async ({ data }) => store.change(data.orderId, (s) => (s.state === 'awaiting' ? { event: { kind: 'cancelled' } } : undefined)),
   };
