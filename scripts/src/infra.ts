@@ -133,6 +133,12 @@ export async function startRabbitmq(group: ProcessGroup, tools: Toolchain, dir: 
     500,
     group.running(rabbitmq),
   );
+  // A notification replica's own queues (pubsub-broadcast) outlive it; let the broker drop
+  // them ten minutes after their consumer went away.
+  execFileSync(join(tools.rabbitmqBin, 'rabbitmqctl'), ['-q', 'set_policy', 'broadcast-expiry', '^notification-[0-9a-f-]{36}-', '{"expires":600000}', '--apply-to', 'queues'], {
+    env: { ...process.env, ...env },
+    stdio: 'pipe',
+  });
   return `amqp://guest:guest@127.0.0.1:${ports.rabbitmq}`;
 }
 

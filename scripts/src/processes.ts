@@ -31,12 +31,15 @@ export interface Started {
  */
 export class ProcessGroup {
   private readonly started: Started[] = [];
+  /** Set once stopping began: a start still under way must not add processes nobody stops. */
+  private closed = false;
   private readonly files: WriteStream[] = [];
   private color = 0;
 
   constructor(private readonly sink: LogSink) {}
 
   start(name: string, command: string, args: readonly string[], options: StartOptions = {}): Started {
+    if (this.closed) throw new Error(`not starting ${name}: stopping`);
     const child = spawn(command, args, {
       cwd: options.cwd,
       ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
@@ -59,6 +62,7 @@ export class ProcessGroup {
 
   /** Stops everything, tier by tier: sidecars, then apps, then the broker, then the database. */
   async stopAll(graceMs = 15_000): Promise<void> {
+    this.closed = true;
     const tiers = [...new Set(this.started.map((s) => s.tier))].sort((a, b) => b - a);
     for (const tier of tiers) await Promise.all(this.started.filter((s) => s.tier === tier).map((s) => stop(s, graceMs)));
     this.started.length = 0;
@@ -96,7 +100,11 @@ export class ProcessGroup {
 }
 
 async function stop({ child, exited }: Started, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  if (child.pid === undefined) return;
+  if (child.exitCode !== null || child.signalCode !== null) {
+    signalGroup(child.pid, 'SIGKILL'); // the leader is gone; whatever it left in its group goes too
+    return;
+  }
   signalGroup(child.pid, 'SIGTERM');
   const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), graceMs);
   await exited;

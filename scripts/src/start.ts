@@ -40,7 +40,11 @@ async function main() {
   // Listening before anything starts: Ctrl-C during the start stops what is already up.
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      console.log(`\n${signal} again: killing every process now`);
+      await group.stopAll(0);
+      process.exit(1);
+    }
     stopping = true;
     console.log(`\n${signal}: stopping every process …`);
     await group.stopAll();

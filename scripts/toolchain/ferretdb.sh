@@ -11,11 +11,12 @@ if [ ! -x "$out" ]; then
   src=$(cd "$(mktemp -d)" && go mod download -json "github.com/FerretDB/FerretDB@v$FERRETDB_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
   [ -d "$src" ] || fail "could not download github.com/FerretDB/FerretDB@v$FERRETDB_VERSION"
   work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
   cp -r "$src/." "$work" && chmod -R u+w "$work"
   echo "v$FERRETDB_VERSION" > "$work/build/version/version.txt"
   mkdir -p "$(dirname "$out")"
-  (cd "$work" && CGO_ENABLED=0 go build -trimpath -o "$out" ./cmd/ferretdb) >&2 || fail "FerretDB build failed"
-  rm -rf "$work"
+  (cd "$work" && CGO_ENABLED=0 go build -trimpath -o "$out.tmp" ./cmd/ferretdb) >&2 || fail "FerretDB build failed"
+  mv "$out.tmp" "$out"
 fi
 if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   apt_install postgresql

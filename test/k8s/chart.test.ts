@@ -82,7 +82,8 @@ describe.each(Object.keys(PROFILES))('the %s rendering', (profile) => {
       expect(env.PORT.value).toBe(String(SERVICES[name]!.port));
       expect(env.MONGODB_URL.value).toBe('mongodb://mongodb:27017/?replicaSet=rs0');
       expect(env.MONGODB_DB.value).toBe(`eventmart-${name}`);
-      expect(env.PUBSUB_NAME.value).toBe('pubsub');
+      // notification subscribes through the broadcast component: every replica gets every event.
+      expect(env.PUBSUB_NAME.value).toBe(name === 'notification' ? 'pubsub-broadcast' : 'pubsub');
       expect(new Set(container.env.map((e: { name: string }) => e.name)).size).toBe(container.env.length);
     }
     const secrets = ofKind(docs(), 'Secret').map((s) => s.metadata.name).sort();

@@ -58,7 +58,7 @@ describe('kubeconform -strict', () => {
 
   it.each([
     ['a misspelt field in the pub/sub Component', 'components/kafka/pubsub.yaml', 'initTimeout:', 'initTimout:', /additional properties 'initTimout' not allowed/],
-    ['a misspelt field in the Resiliency', 'components/rabbitmq/resiliency.yaml', 'maxRetries: 5', 'maxRetry: 5', /additional properties 'maxRetry' not allowed/],
+    ['a misspelt field in the Resiliency', 'components/rabbitmq/resiliency.yaml', 'maxRetries: 20', 'maxRetry: 20', /additional properties 'maxRetry' not allowed/],
     ['a number where the Configuration wants a string', 'components/kafka/configuration.yaml', 'samplingRate: "1"', 'samplingRate: 1', /want string/],
     ['a misspelt metadata field of a CRD object', 'components/kafka/pubsub.yaml', '  name: pubsub', '  nmae: pubsub', /additional properties 'nmae' not allowed/],
     ['a misspelt field in a StatefulSet', 'k8s/mongodb/mongodb.yaml', 'serviceName: mongodb', 'serviceNme: mongodb', /additional properties 'serviceNme' not allowed/],

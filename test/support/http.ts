@@ -34,13 +34,17 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
 /** Waits until the order reaches `status` and returns it. */
 export async function orderReaches(orderUrl: string, orderId: string, status: string, timeoutMs = 30_000): Promise<any> {
   let seen: string | undefined;
-  return eventually(
-    `order ${orderId} to be ${status} (last seen ${seen})`,
-    async () => {
-      const { body } = await call('GET', `${orderUrl}/orders/${orderId}`);
-      seen = body?.status;
-      return seen === status ? body : undefined;
-    },
-    timeoutMs,
-  );
+  try {
+    return await eventually(
+      `order ${orderId} to be ${status}`,
+      async () => {
+        const { body } = await call('GET', `${orderUrl}/orders/${orderId}`);
+        seen = body?.status;
+        return seen === status ? body : undefined;
+      },
+      timeoutMs,
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message} (last seen ${seen})`);
+  }
 }

@@ -19,7 +19,8 @@ export async function startTestSystem(label: string, options: Pick<SystemOptions
   rmSync(logs, { recursive: true, force: true });
   mkdirSync(logs, { recursive: true });
   const runDir = mkdtempSync(join(process.env.EVENTMART_TEST_DIR ?? tmpdir(), 'eventmart-'));
-  const slot = Number(process.env.JEST_WORKER_ID ?? '1') - 1;
+  // Ports come in slots of 1000: EVENTMART_TEST_SLOT picks one (jest sets JEST_WORKER_ID=1 in band).
+  const slot = Number(process.env.EVENTMART_TEST_SLOT ?? Number(process.env.JEST_WORKER_ID ?? '1') - 1);
   const system = await startSystem({
     ...options,
     env: { shipping: { SHIPPING_DISPATCH_DELAY_MS: '200', SHIPPING_DELIVERY_DELAY_MS: '200' }, ...options.env },

@@ -8,7 +8,7 @@ function append(history: RecordedEvent[], events: NewEvent[]): RecordedEvent[] {
   return [...history, ...events.map((e, i) => ({ ...e, seq: history.length + i + 1, id: `e${history.length + i + 1}`, occurredAt: '2026-01-01T00:00:00Z' }))];
 }
 
-const fact = (name: FactName, reason?: string) => ({ name, data: { orderId: ORDER, ...(reason ? { reason } : {}) } });
+const fact = (name: FactName, reason: string | undefined = name.endsWith('failed') || name.endsWith('rejected') ? `${name} reason` : undefined) => ({ name, data: { orderId: ORDER, ...(reason ? { reason } : {}) } });
 
 /** Feeds facts one by one, as the saga handler does, and returns the whole stream. */
 function run(facts: ReturnType<typeof fact>[]): RecordedEvent[] {
@@ -75,6 +75,7 @@ describe('order saga', () => {
       fc.property(shuffledWithCopies(scenario.first), shuffledWithCopies(scenario.then), (first, then) => {
         const history = run([...first, ...then].map((n) => fact(n)));
         expect(fold(history).status).toBe(scenario.status);
+        expect(fold(history).reason).toBe(fold(inOrder).reason);
         expect(published(history).sort()).toEqual(published(inOrder).sort());
       }),
       { numRuns: 300 },

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import type { Collection, Db } from 'mongodb';
-import { NotFoundError, UnprocessableError } from './errors';
+import { ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from './errors';
 import type { Logger } from './logger';
 import { isDuplicateKey } from './mongo';
 import { dispatch, type EventHandlers } from './pubsub';
@@ -29,7 +30,8 @@ export async function createDeadLetterStore(db: Db): Promise<DeadLetterStore> {
   return {
     async record(cloudEvent) {
       const letter: DeadLetter = {
-        id: String(cloudEvent.id),
+        // Dapr always sets an id; a letter without one still gets its own, never a shared "undefined".
+        id: typeof cloudEvent.id === 'string' && cloudEvent.id !== '' ? cloudEvent.id : randomUUID(),
         type: String(cloudEvent.type),
         topic: typeof cloudEvent.topic === 'string' ? cloudEvent.topic : undefined,
         data: cloudEvent.data,
@@ -66,6 +68,13 @@ export function deadLetterRoutes(letters: DeadLetterStore, handlers: EventHandle
     properties: { data: {} },
   });
 
+  // An operator's tool, not a public API: only from this machine (or, in the cluster, through
+  // `kubectl port-forward`, which arrives on the pod's loopback).
+  router.use(async (ctx, next) => {
+    if (!isLoopback(ctx.ip)) throw new ForbiddenError('ADMIN_ONLY', 'dead letters are managed from the host itself');
+    await next();
+  });
+
   router.get('/', async (ctx) => {
     ctx.body = { deadLetters: await letters.list() };
   });
@@ -74,6 +83,11 @@ export function deadLetterRoutes(letters: DeadLetterStore, handlers: EventHandle
     const letter = await letters.get(ctx.params.id!);
     if (!letter) throw new NotFoundError('DEAD_LETTER_NOT_FOUND', `no dead letter ${ctx.params.id}`);
     const { data = letter.data } = parseReplay(ctx.request.body ?? {});
+    // A correction mends the event; it may not turn it into a fact about another order.
+    const orderIdOf = (value: unknown) => (value as { orderId?: unknown } | null)?.orderId;
+    if (orderIdOf(letter.data) !== undefined && orderIdOf(data) !== orderIdOf(letter.data)) {
+      throw new ValidationError('a corrected event must keep its orderId', 'ORDER_ID_CHANGED');
+    }
     const status = await dispatch(handlers, { id: letter.id, type: letter.type, data }, log);
     if (status !== 'SUCCESS') throw new UnprocessableError('REPLAY_FAILED', `the handler answered ${status}`);
     await letters.markReplayed(letter.id);
@@ -81,4 +95,8 @@ export function deadLetterRoutes(letters: DeadLetterStore, handlers: EventHandle
   });
 
   return router;
+}
+
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
 }

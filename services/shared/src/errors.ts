@@ -25,6 +25,12 @@ export class UnprocessableError extends HttpError {
   }
 }
 
+export class ForbiddenError extends HttpError {
+  constructor(code: string, message: string) {
+    super(403, code, message);
+  }
+}
+
 export class NotFoundError extends HttpError {
   constructor(code: string, message: string) {
     super(404, code, message);
@@ -47,6 +53,10 @@ export function errorHandler(log: Logger): Middleware {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new NotFoundError('ROUTE_NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
+      }
+      // The router's own answers for a known path with another method are plain text: make them JSON too.
+      if ((ctx.status === 405 || ctx.status === 501) && typeof ctx.body !== 'object') {
+        ctx.body = { error: { code: ctx.status === 405 ? 'METHOD_NOT_ALLOWED' : 'NOT_IMPLEMENTED', message: `${ctx.method} is not allowed on ${ctx.path}` } };
       }
     } catch (err) {
       const { status, code, message } = toHttpError(err);

@@ -31,6 +31,9 @@ export function createLifecycle(log: Logger, graceMs: number, dependenciesUp: ()
           process.exit(1);
         }, graceMs);
         timer.unref();
+        // Keep-alive connections (the sidecar keeps one) close after the response under way,
+        // instead of holding the drain open until their idle timeout.
+        server.on('request', (_req, res) => res.setHeader('Connection', 'close'));
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

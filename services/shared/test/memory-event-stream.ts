@@ -25,14 +25,14 @@ export function memoryEventStreamStore<E>(): EventStreamStore<E> & { commits: Ma
       return commit;
     },
     async unpublished() {
-      return [...commits.values()].filter((c) => c.published === false);
+      return [...commits.values()].filter((c) => c.published === false).sort((a, b) => a.stream.localeCompare(b.stream) || a.seq - b.seq);
     },
     async markPublished(id) {
       const commit = commits.get(id);
       if (commit) commit.published = true;
     },
     async due(now) {
-      return [...commits.values()].filter((c) => c.due !== undefined && c.due <= now);
+      return [...commits.values()].filter((c) => c.due !== undefined && c.due <= now).sort((a, b) => a.due! - b.due!);
     },
     async clearDue(id) {
       const commit = commits.get(id);

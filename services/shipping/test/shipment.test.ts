@@ -1,16 +1,9 @@
-import { factOf, foldShipment, NEXT_STEP } from '../src/domain/shipment';
+import { factOf, foldShipment } from '../src/domain/shipment';
 
 describe('shipment', () => {
   test('when the address comes after the confirmation, then it is still kept', () => {
     const shipment = foldShipment('o', [{ kind: 'scheduled' }, { kind: 'addressed', address: { name: 'A', line1: 'L', city: 'C', postalCode: 'P', country: 'NL' } }]);
     expect(shipment).toMatchObject({ state: 'scheduled', addressed: true, shipmentId: 'shp-o' });
-  });
-
-  test('the courier moves scheduled → dispatched → delivered, and no further', () => {
-    expect(NEXT_STEP.scheduled).toBe('dispatched');
-    expect(NEXT_STEP.dispatched).toBe('delivered');
-    expect(NEXT_STEP.delivered).toBeUndefined();
-    expect(NEXT_STEP.cancelled).toBeUndefined();
   });
 
   test('only the courier steps are public facts', () => {

@@ -8,7 +8,7 @@ import type { EventData, EventName } from '@eventmart/shared/events';
  *   PENDING ─payment.failed | stock.rejected→ CANCELLED (reason kept; payment refunds, inventory releases)
  *
  * Facts may come twice, late or in any order; `react` reaches the same end state whatever
- * the order and however many copies (see order.property.test.ts).
+ * the order and however many copies (see test/order.test.ts).
  */
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
 
@@ -82,12 +82,17 @@ export function fold(events: readonly RecordedEvent[]): Order {
     updatedAt: first.occurredAt,
     version: 0,
   };
+  // Every failure heard of is part of the reason, in a fixed order, so the end state does
+  // not depend on which failure arrived first.
+  const failures: Partial<Record<'stock.rejected' | 'payment.failed', string>> = {};
   for (const event of events) {
     order.status = STATUS_AFTER[event.name] ?? order.status;
     if (event.name === 'order.cancelled') order.reason = (event.data as EventData<'order.cancelled'>).reason;
+    if (event.name === 'stock.rejected' || event.name === 'payment.failed') failures[event.name] = failureReason(event.name, (event.data as { reason: string }).reason);
     order.updatedAt = event.occurredAt;
     order.version = event.seq;
   }
+  if (order.status === 'CANCELLED') order.reason = [failures['stock.rejected'], failures['payment.failed']].filter(Boolean).join('; ') || order.reason;
   return order;
 }
 
@@ -110,12 +115,15 @@ export function react(history: readonly RecordedEvent[], fact: { name: FactName;
   };
 
   if (status === 'PENDING' && (fact.name === 'payment.failed' || fact.name === 'stock.rejected')) {
-    const who = fact.name === 'payment.failed' ? 'payment failed' : 'out of stock';
-    emit('order.cancelled', { orderId, customerId, reason: `${who}: ${fact.data.reason ?? 'no reason given'}` });
+    emit('order.cancelled', { orderId, customerId, reason: failureReason(fact.name, fact.data.reason) });
   }
   if (status === 'PENDING' && seen.has('payment.succeeded') && seen.has('stock.reserved')) emit('order.confirmed');
   // A delivery may be heard of before its dispatch: it implies it.
   if (status === 'CONFIRMED' && (seen.has('shipment.dispatched') || seen.has('shipment.delivered'))) emit('order.shipped');
   if (status === 'SHIPPED' && seen.has('shipment.delivered')) emit('order.delivered');
   return next;
+}
+
+function failureReason(fact: 'payment.failed' | 'stock.rejected', reason: string | undefined): string {
+  return `${fact === 'payment.failed' ? 'payment failed' : 'out of stock'}: ${reason ?? 'no reason given'}`;
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { bodyValidator, ConcurrencyError, NotFoundError, UnprocessableError, ValidationError, type Logger, type OutboxRelay } from '@eventmart/shared';
-import { address } from '@eventmart/shared/events';
+import { address, validateEvent } from '@eventmart/shared/events';
 import { fold, placeOrder } from '../domain/order';
 import { priceOrder, type OrderRequest } from '../domain/pricing';
 import type { CatalogStore } from '../store/catalog-store';
@@ -54,6 +54,9 @@ export function orderRoutes({ store, views, catalog, relay, log }: OrderRouteDep
     // already started and gets the same order, with no second order.placed.
     const orderId = key ? orderIdFromKey(request.customerId, key) : randomUUID();
     const placed = priceOrder(orderId, request, known);
+    // Accept only what every consumer will accept: a total over the schema's bound would be dropped by all of them.
+    const checked = validateEvent('order.placed', placed);
+    if (!checked.ok) throw new UnprocessableError('ORDER_NOT_ACCEPTABLE', `the order cannot be placed: ${checked.reason}`);
     const occurredAt = new Date().toISOString();
     try {
       const traceparent = ctx.get('traceparent');
