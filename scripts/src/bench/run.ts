@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --orders 300 --rate 20 --broker kafka --broker rabbitmq]`: the latency
+ * `npm run bench [-- --orders 300 --rate 20 --spread 50 --broker kafka --broker rabbitmq]`: the latency
  * from POST /orders to the order.confirmed push arriving in an SSE client, at a steady rate,
  * on each broker, next to two baselines measured in the same run on the same system: a
  * GET /healthz round trip (HTTP alone) and PUT /products → product.changed on the stream
@@ -41,9 +41,15 @@ async function measure(
   system: RunningSystem,
   orders: number,
   rate: number,
+  spread: number,
 ): Promise<{ confirmed: Figures; productHop: Figures; healthz: Figures; missing: number }> {
   const { urls } = system;
-  await send('POST', `${urls.payment}/accounts/bench/deposits`, { amount: 100_000_000 });
+  // Orders go round-robin over `spread` customers and products, as in a shop: one customer's
+  // ledger and one product's stock are each a stream that serializes its own writes.
+  const customers = Array.from({ length: spread }, (_, i) => `bench-${i}`);
+  const skus = Array.from({ length: spread }, (_, i) => `BENCH-${i}`);
+  for (const customerId of customers) await send('POST', `${urls.payment}/accounts/${customerId}/deposits`, { amount: 100_000_000 });
+  for (const sku of skus) await send('PUT', `${urls.inventory}/products/${sku}`, { name: sku, price: 100, available: 1_000_000 });
   const waiters = new Map<string, (at: number) => void>();
   const stop = subscribe(urls.notification, (event, at) => {
     const key = event.type.includes('order.confirmed') ? `confirmed:${event.data.orderId}` : `stock:${event.data.sku}:${event.data.available}`;
@@ -64,7 +70,7 @@ async function measure(
       await send('PUT', `${urls.inventory}/products/BENCH`, { name: 'Bench', price: 100, available });
       if ((await heard) !== undefined) break;
     }
-    while (!(await send('GET', `${urls.order}/catalog`)).products.some((p: { sku: string }) => p.sku === 'BENCH')) await sleep(200);
+    while ((await send('GET', `${urls.order}/catalog`)).products.length < spread + 1) await sleep(200);
 
     const healthz: number[] = [];
     for (let i = 0; i < 200; i++) {
@@ -92,7 +98,7 @@ async function measure(
       pending.push(
         (async () => {
           const t0 = performance.now();
-          const { orderId } = await send('POST', `${urls.order}/orders`, { customerId: 'bench', items: [{ sku: 'BENCH', quantity: 1 }] });
+          const { orderId } = await send('POST', `${urls.order}/orders`, { customerId: customers[i % spread], items: [{ sku: skus[i % spread], quantity: 1 }] });
           const at = await arrival(`confirmed:${orderId}`, 60_000);
           return at === undefined ? undefined : at - t0;
         })(),
@@ -113,6 +119,7 @@ async function main() {
       rate: { type: 'string', default: '20' },
       broker: { type: 'string', multiple: true, default: ['kafka', 'rabbitmq'] },
       slot: { type: 'string', default: '3' },
+      spread: { type: 'string', default: '50' },
     },
   });
   const orders = Number(values.orders);
@@ -128,7 +135,7 @@ async function main() {
     const system = await startSystem({ broker, runDir, group, ports: testPorts(Number(values.slot)), logLevel: 'warn' });
     try {
       console.log(`${broker}: ${orders} orders at ${rate}/s …`);
-      const r = await measure(system, orders, rate);
+      const r = await measure(system, orders, rate, Number(values.spread));
       const f = (x: Figures) => `${x.p50.toFixed(1).padStart(7)} ${x.p99.toFixed(1).padStart(7)}`;
       rows.push(
         `${broker.padEnd(9)} | ${f(r.confirmed)} | ${f(r.productHop)} | ${f(r.healthz)} | ${r.confirmed.n}/${orders}${r.missing ? ` (${r.missing} not confirmed in 60 s)` : ''}`,
@@ -138,7 +145,7 @@ async function main() {
       rmSync(runDir, { recursive: true, force: true });
     }
   }
-  console.log(`\nlatency in ms, median and p99 (${orders} orders at ${rate}/s; baselines measured in the same run)`);
+  console.log(`\nlatency in ms, median and p99 (${orders} orders at ${rate}/s over ${values.spread} customers and products; baselines measured in the same run)`);
   console.log('broker    | POST /orders → order.confirmed on SSE | PUT /products → product.changed on SSE | GET /healthz round trip | confirmed');
   console.log('          |     p50     p99 |     p50     p99 |     p50     p99 |');
   for (const row of rows) console.log(row);
