@@ -63,7 +63,10 @@ export function orderRoutes({ store, views, catalog, relay, log }: OrderRouteDep
       const traced = traceparent ? { traceparent } : {};
       await store.append(orderId, 0, placeOrder(placed).map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced })), { outbox: true, at: occurredAt });
       log.info({ orderId, customerId: request.customerId, total: placed.total }, 'order placed');
-      relay.trigger(); // the relay's timer would publish it anyway; this makes it prompt
+      // Read your own writes: the order is in the customer's list when this answers. Publishing
+      // is the relay's job (its timer would do it anyway; this makes it prompt).
+      await views.project(orderId);
+      relay.trigger();
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
     }
