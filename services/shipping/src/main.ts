@@ -12,8 +12,10 @@ void runService('shipping', loadConfig, async ({ config, log, db, publisher, dea
   const relay = createOutboxRelay(
     shipments.streams,
     async (orderId, commits) => {
-      for (const fact of commits.flatMap((commit) => commit.events.map(factOf))) {
-        if (fact) await publisher.publish({ id: `${orderId}:${fact}`, name: fact, key: orderId, data: { orderId, shipmentId: shipmentIdOf(orderId) } });
+      for (const event of commits.flatMap((commit) => commit.events)) {
+        const fact = factOf(event);
+        const traceparent = event.kind === 'addressed' ? undefined : event.traceparent;
+        if (fact) await publisher.publish({ id: `${orderId}:${fact}`, name: fact, key: orderId, data: { orderId, shipmentId: shipmentIdOf(orderId) } }, traceparent);
       }
     },
     log,

@@ -27,7 +27,9 @@ export function createProductStore(streams: EventStreamStore<StockEvent>): Produ
     retryOnConflict(async () => {
       const current = await state(sku);
       const { result, event } = decide(current);
-      if (event) await streams.append(sku, current.version, [event], { outbox: true });
+      // Whatever changes what a product looks like (stock, name, price) is published; a commit
+      // (a held line becoming sold) changes nothing a customer sees.
+      if (event) await streams.append(sku, current.version, [event], { outbox: event.kind !== 'commit' });
       return result;
     });
 

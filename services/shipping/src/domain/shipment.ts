@@ -10,7 +10,8 @@ import type { EventData } from '@eventmart/shared/events';
  */
 export type Address = EventData<'order.placed'>['address'];
 export type ShipmentState = 'awaiting' | 'scheduled' | 'dispatched' | 'delivered' | 'cancelled';
-export type ShipmentEvent = { kind: 'addressed'; address: Address } | { kind: Exclude<ShipmentState, 'awaiting'> };
+/** A courier step carries the trace of the order it serves, so its facts continue that trace. */
+export type ShipmentEvent = { kind: 'addressed'; address: Address } | { kind: Exclude<ShipmentState, 'awaiting'>; traceparent?: string };
 
 export interface Shipment {
   orderId: string;

@@ -24,8 +24,10 @@ export function createCourier(store: ShipmentStore, relay: OutboxRelay, options:
       await store.change(orderId, (shipment) => {
         const next = NEXT_STEP[shipment.state];
         // Only the commit that put the shipment in its current state may move it on.
-        if (!next || commit.events.at(-1)?.kind !== shipment.state) return undefined;
-        return next === 'dispatched' ? { event: { kind: next }, due: now + options.deliveryDelayMs } : { event: { kind: next } };
+        const step = commit.events.at(-1);
+        if (!next || step?.kind !== shipment.state) return undefined;
+        const traced = step.traceparent ? { traceparent: step.traceparent } : {};
+        return next === 'dispatched' ? { event: { kind: next, ...traced }, due: now + options.deliveryDelayMs } : { event: { kind: next, ...traced } };
       });
       await store.streams.clearDue(commit._id);
       log.debug({ orderId }, 'courier step');

@@ -5,8 +5,9 @@ import type { ShipmentStore } from '../store/shipment-store';
 export function createShippingHandlers(store: ShipmentStore, relay: OutboxRelay, dispatchDelayMs: number): EventHandlers {
   return {
     'order.placed': async ({ data }) => store.change(data.orderId, (s) => (s.addressed ? undefined : { event: { kind: 'addressed', address: data.address } })),
-    'order.confirmed': async ({ data }) => {
-      await store.change(data.orderId, (s) => (s.state === 'awaiting' ? { event: { kind: 'scheduled' }, due: Date.now() + dispatchDelayMs } : undefined));
+    'order.confirmed': async ({ data, traceparent }) => {
+      const traced = traceparent ? { traceparent } : {};
+      await store.change(data.orderId, (s) => (s.state === 'awaiting' ? { event: { kind: 'scheduled', ...traced }, due: Date.now() + dispatchDelayMs } : undefined));
       relay.trigger();
     },
     'order.cancelled': async ({ data }) => store.change(data.orderId, (s) => (s.state === 'awaiting' ? { event: { kind: 'cancelled' } } : undefined)),
