@@ -38,7 +38,7 @@ export const SERVICES: Readonly<Record<string, ServiceContract>> = {
 export const SERVICE_NAMES = Object.keys(SERVICES);
 
 /** The services a browser reaches from the host (kind port mappings). */
-export const PUBLIC_SERVICES = ['notification', 'order'];
+export const PUBLIC_SERVICES = ['notification', 'order', 'payment'];
 
 export const DAPR_VERSION = '1.18.1';
 export const PUBSUB_NAME = 'pubsub';
