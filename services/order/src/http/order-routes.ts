@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { bodyValidator, ConcurrencyError, NotFoundError, UnprocessableError, ValidationError, type Logger, type OutboxRelay } from '@eventmart/shared';
-import { address, validateEvent } from '@eventmart/shared/events';
+import { address, quantity, validateEvent } from '@eventmart/shared/events';
 import { fold, placeOrder } from '../domain/order';
 import { priceOrder, type OrderRequest } from '../domain/pricing';
 import type { CatalogStore } from '../store/catalog-store';
@@ -23,7 +23,7 @@ const parseOrderRequest = bodyValidator<OrderRequest>({
         type: 'object',
         additionalProperties: false,
         required: ['sku', 'quantity'],
-        properties: { sku: id, quantity: { type: 'integer', minimum: 1, maximum: 10_000 } },
+        properties: { sku: id, quantity },
       },
     },
     address,

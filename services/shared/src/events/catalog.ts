@@ -3,9 +3,9 @@
  * types (derived below with json-schema-to-ts), for validation at every subscriber, and
  * for the AsyncAPI document. Money is integer cents; ids are strings.
  */
-const id = { type: 'string', minLength: 1, maxLength: 128 } as const;
+export const id = { type: 'string', minLength: 1, maxLength: 128 } as const;
 const cents = { type: 'integer', minimum: 0, maximum: 1_000_000_000 } as const;
-const quantity = { type: 'integer', minimum: 1, maximum: 10_000 } as const;
+export const quantity = { type: 'integer', minimum: 1, maximum: 10_000 } as const;
 const reason = { type: 'string', minLength: 1, maxLength: 500 } as const;
 
 const orderOnly = {
@@ -24,6 +24,13 @@ const stockItems = {
     required: ['sku', 'quantity'],
     properties: { sku: id, quantity },
   },
+} as const;
+
+const stockLines = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['orderId', 'items'],
+  properties: { orderId: id, items: stockItems },
 } as const;
 
 const payment = {
@@ -109,12 +116,7 @@ export const catalog = {
   'stock.reserved': {
     topic: 'inventory', producer: 'inventory', consumers: ['order', 'notification'],
     summary: 'Every line of the order is set aside.',
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['orderId', 'items'],
-      properties: { orderId: id, items: stockItems },
-    },
+    schema: stockLines,
   },
   'stock.rejected': {
     topic: 'inventory', producer: 'inventory', consumers: ['order', 'notification'],
@@ -129,12 +131,7 @@ export const catalog = {
   'stock.released': {
     topic: 'inventory', producer: 'inventory', consumers: ['order', 'notification'],
     summary: 'A reservation was given back.',
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['orderId', 'items'],
-      properties: { orderId: id, items: stockItems },
-    },
+    schema: stockLines,
   },
   'product.changed': {
     topic: 'products', producer: 'inventory', consumers: ['order', 'notification'],

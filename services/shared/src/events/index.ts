@@ -2,7 +2,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import { catalog } from './catalog';
 
-export { catalog, address } from './catalog';
+export { catalog, address, quantity } from './catalog';
 
 export type EventName = keyof typeof catalog;
 export type EventData<N extends EventName> = FromSchema<(typeof catalog)[N]['schema']>;
