@@ -34,6 +34,9 @@ export function createLifecycle(log: Logger, graceMs: number, dependenciesUp: ()
         // Keep-alive connections (the sidecar keeps one) close after the response under way,
         // instead of holding the drain open until their idle timeout.
         server.on('request', (_req, res) => res.setHeader('Connection', 'close'));
+        // Long-lived responses (Server-Sent Events) never finish on their own: half-way through
+        // the grace period they are cut, and their browsers reconnect to another replica.
+        setTimeout(() => server.closeAllConnections(), graceMs / 2).unref();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
