@@ -75,9 +75,11 @@ export class ProcessGroup {
     throw new Error(`${entry.name} exited with code ${code} during start (see its log)`);
   }
 
+  /** Stops the process of that name (a replica going away); the name can be started again. */
   async stop(name: string, graceMs = 15_000): Promise<void> {
-    const entry = this.started.find((s) => s.name === name);
-    if (entry) await stop(entry, graceMs);
+    const entries = this.started.filter((s) => s.name === name);
+    await Promise.all(entries.map((entry) => stop(entry, graceMs)));
+    for (const entry of entries) this.started.splice(this.started.indexOf(entry), 1);
   }
 
   private pipeLogs(name: string, child: ChildProcess) {

@@ -26,7 +26,7 @@ export interface PortPlan extends InfraPorts {
 /** The ports of `npm start`: the contract's service ports and the brokers' usual ones. */
 export function standardPorts(): PortPlan {
   return {
-    postgres: 55432,
+    postgres: 15432,
     mongo: 27017,
     kafka: 9092,
     kafkaController: 9093,
@@ -34,13 +34,19 @@ export function standardPorts(): PortPlan {
     rabbitmqDist: 25672,
     epmd: 14369,
     services: { ...SERVICES },
-    dynamicBase: 40000,
+    // Below Linux's ephemeral range (32768-60999): a port there can be taken at any moment by
+    // an outgoing connection, and a broker or sidecar that finds it taken fails to start.
+    dynamicBase: 20000,
   };
 }
 
-/** Ports shifted out of the way of a running `npm start`, for tests: one block of 1000 per slot. */
+/**
+ * Ports shifted out of the way of a running `npm start`, for tests: one block of 1000 per
+ * slot (0-9), all below the ephemeral range, like the standard ones.
+ */
 export function testPorts(slot: number): PortPlan {
-  const base = 41000 + slot * 1000;
+  if (!(slot >= 0 && slot <= 9)) throw new Error(`test slot ${slot}: expected 0-9`);
+  const base = 21000 + slot * 1000;
   return {
     postgres: base,
     mongo: base + 1,
@@ -88,6 +94,8 @@ export interface RunningSystem {
   group: ProcessGroup;
   /** Stops one replica (its sidecar, then the app), as a crash or a scale-down would. */
   stopReplica(replica: Replica): Promise<void>;
+  /** Starts a stopped replica again, on the same ports, and waits until it is ready. */
+  startReplica(replica: Replica): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -114,62 +122,65 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const configuration = join(components, 'configuration.yaml');
     let next = ports.dynamicBase;
     const replicas: Replica[] = [];
-    const starting: Promise<void>[] = [];
+    const launchers = new Map<Replica, () => Promise<void>>();
+    const nameOf = ({ service, index }: Replica) => ((options.scale?.[service] ?? 1) > 1 ? `${service}-${index + 1}` : service);
 
     for (const service of SERVICE_NAMES) {
       const count = options.scale?.[service] ?? 1;
       for (let index = 0; index < count; index++) {
         const appPort = index === 0 ? ports.services[service] : next++;
         const [daprHttpPort, daprGrpcPort, daprInternalGrpcPort, metricsPort] = [next++, next++, next++, next++];
-        const name = count > 1 ? `${service}-${index + 1}` : service;
-        const app = group.start(name, process.execPath, [join(REPO_ROOT, 'services', service, 'dist', 'main.js')], {
-          tier: 2,
-          env: {
-            PORT: String(appPort),
-            MONGODB_URL: mongoUrl,
-            DAPR_HTTP_PORT: String(daprHttpPort),
-            DAPR_GRPC_PORT: String(daprGrpcPort),
-            DAPR_API_TOKEN: daprApiToken,
-            APP_API_TOKEN: appApiToken,
-            LOG_LEVEL: options.logLevel ?? 'info',
-            ...options.env?.[service],
-          },
-        });
-        const sidecar = group.start(`${name}-dapr`, tools.daprd, [
-          '--app-id', service,
-          '--app-port', String(appPort),
-          '--app-protocol', 'http',
-          '--dapr-http-port', String(daprHttpPort),
-          '--dapr-grpc-port', String(daprGrpcPort),
-          // Chosen, not left to the sidecar: a random pick can collide with a port we hand out.
-          '--dapr-internal-grpc-port', String(daprInternalGrpcPort),
-          '--metrics-port', String(metricsPort),
-          '--dapr-listen-addresses', '127.0.0.1',
-          '--resources-path', components,
-          ...(existsSync(configuration) ? ['--config', configuration] : []),
-          '--log-level', 'warn',
-          '--log-as-json',
-        ], {
-          tier: 3,
-          env: {
-            KAFKA_BROKERS: broker === 'kafka' ? brokerAddress : '',
-            RABBITMQ_URL: broker === 'rabbitmq' ? brokerAddress : '',
-            DAPR_API_TOKEN: daprApiToken,
-            APP_API_TOKEN: appApiToken,
-          },
-        });
-        replicas.push({ service, index, appPort, daprHttpPort, url: `http://127.0.0.1:${appPort}` });
-        starting.push(
-          (async () => {
-            const what = `${service}#${index + 1}`;
-            await waitFor(`${what} /readyz`, () => httpOk(`http://127.0.0.1:${appPort}/readyz`), 60_000, 250, group.running(app));
-            await waitFor(`${what} sidecar`, () => httpOk(`http://127.0.0.1:${daprHttpPort}/v1.0/healthz`), 90_000, 250, group.running(sidecar));
-          })(),
-        );
+        const replica: Replica = { service, index, appPort, daprHttpPort, url: `http://127.0.0.1:${appPort}` };
+        const name = nameOf(replica);
+        // Starts the app and its sidecar and resolves when both are ready; used again by startReplica.
+        const launch = async () => {
+          const app = group.start(name, process.execPath, [join(REPO_ROOT, 'services', service, 'dist', 'main.js')], {
+            tier: 2,
+            env: {
+              PORT: String(appPort),
+              MONGODB_URL: mongoUrl,
+              DAPR_HTTP_PORT: String(daprHttpPort),
+              DAPR_GRPC_PORT: String(daprGrpcPort),
+              DAPR_API_TOKEN: daprApiToken,
+              APP_API_TOKEN: appApiToken,
+              LOG_LEVEL: options.logLevel ?? 'info',
+              ...options.env?.[service],
+            },
+          });
+          // Ports are chosen, not left to the sidecar: a random pick can collide with one we hand out.
+          const flags = [
+            `--app-id=${service}`,
+            `--app-port=${appPort}`,
+            '--app-protocol=http',
+            `--dapr-http-port=${daprHttpPort}`,
+            `--dapr-grpc-port=${daprGrpcPort}`,
+            `--dapr-internal-grpc-port=${daprInternalGrpcPort}`,
+            `--metrics-port=${metricsPort}`,
+            '--dapr-listen-addresses=127.0.0.1',
+            `--resources-path=${components}`,
+            ...(existsSync(configuration) ? [`--config=${configuration}`] : []),
+            '--log-level=warn',
+            '--log-as-json',
+          ];
+          const sidecar = group.start(`${name}-dapr`, tools.daprd, flags, {
+            tier: 3,
+            env: {
+              KAFKA_BROKERS: broker === 'kafka' ? brokerAddress : '',
+              RABBITMQ_URL: broker === 'rabbitmq' ? brokerAddress : '',
+              DAPR_API_TOKEN: daprApiToken,
+              APP_API_TOKEN: appApiToken,
+            },
+          });
+          const what = `${service}#${index + 1}`;
+          await waitFor(`${what} /readyz`, () => httpOk(`http://127.0.0.1:${appPort}/readyz`), 60_000, 250, group.running(app));
+          await waitFor(`${what} sidecar`, () => httpOk(`http://127.0.0.1:${daprHttpPort}/v1.0/healthz`), 90_000, 250, group.running(sidecar));
+        };
+        replicas.push(replica);
+        launchers.set(replica, launch);
       }
     }
 
-    await Promise.all(starting);
+    await Promise.all(replicas.map((replica) => launchers.get(replica)!()));
 
     const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${ports.services[s]}`])) as Record<ServiceName, string>;
     return {
@@ -180,11 +191,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       brokerAddress,
       daprApiToken,
       group,
-      async stopReplica({ service, index }) {
-        const name = (options.scale?.[service] ?? 1) > 1 ? `${service}-${index + 1}` : service;
-        await group.stop(`${name}-dapr`);
-        await group.stop(name);
+      async stopReplica(replica) {
+        await group.stop(`${nameOf(replica)}-dapr`);
+        await group.stop(nameOf(replica));
       },
+      startReplica: (replica) => launchers.get(replica)!(),
       stop: () => group.stopAll(),
     };
   } catch (err) {

@@ -1,0 +1,51 @@
+/**
+ * Failure, through the real system on each broker: a consumer that is down loses nothing.
+ * Payment is stopped (app and sidecar, as a crash or a scale-to-zero would); orders placed
+ * meanwhile wait, the rest of the shop goes on, and when payment is back every order
+ * completes, charged exactly once.
+ */
+import type { RunningSystem } from '../../scripts/src/system';
+import { BROKERS, startTestSystem } from '../support/system';
+import { call, eventually, orderReaches } from '../support/http';
+
+jest.setTimeout(240_000);
+
+describe.each(BROKERS)('a consumer down on %s', (broker) => {
+  let system: RunningSystem;
+
+  beforeAll(async () => {
+    system = await startTestSystem('faults', { broker });
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  test('orders placed while payment is down complete once it is back, each charged once', async () => {
+    const { urls } = system;
+    await call('PUT', `${urls.inventory}/products/LAMP`, { name: 'Lamp', price: 700, available: 10 });
+    await call('POST', `${urls.payment}/accounts/dora/deposits`, { amount: 10_000 });
+    await eventually('the catalog replica', async () => ((await call('GET', `${urls.order}/catalog`)).body.products.length === 1 ? true : undefined));
+
+    const payment = system.replicas.find((r) => r.service === 'payment')!;
+    await system.stopReplica(payment);
+
+    const placed = await Promise.all([1, 2, 3].map(() => call('POST', `${urls.order}/orders`, { customerId: 'dora', items: [{ sku: 'LAMP', quantity: 1 }] })));
+    expect(placed.map((r) => r.status)).toEqual([202, 202, 202]);
+    const ids: string[] = placed.map((r) => r.body.orderId);
+
+    // The rest goes on: inventory reserves, and the orders wait for payment, PENDING.
+    await eventually('inventory to reserve every order', async () => {
+      const streams = await Promise.all(ids.map(async (id) => (await call('GET', `${urls.order}/orders/${id}/events`)).body.events.map((e: { type: string }) => e.type)));
+      return streams.every((types) => types.includes('stock.reserved')) ? true : undefined;
+    });
+    for (const id of ids) expect((await call('GET', `${urls.order}/orders/${id}`)).body.status).toBe('PENDING');
+    expect((await call('GET', `${urls.inventory}/products/LAMP`)).body.available).toBe(7);
+
+    await system.startReplica(payment);
+    for (const id of ids) await orderReaches(urls.order, id, 'DELIVERED', 60_000);
+    const account = (await call('GET', `${urls.payment}/accounts/dora`)).body;
+    expect(account.transactions.filter((t: { kind: string }) => t.kind === 'charge')).toHaveLength(3);
+    expect(account.balance).toBe(10_000 - 3 * 700);
+  });
+});
