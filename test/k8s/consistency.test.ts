@@ -8,7 +8,7 @@ import { BROADCAST_APPS, BROADCAST_PUBSUB_NAME, BROKERS, DAPR_VERSION, PUBLIC_SE
 import { KUBERNETES_VERSION, ROOT, readYaml, scriptVar, type Manifest } from './tools';
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const values = parse(read('charts/eventmart/values.yaml')) as Record<string, any>;
 const skaffold = readYaml('skaffold.yaml');
 const sorted = (list: Iterable<string>) => [...list].sort();

@@ -7,7 +7,7 @@ import { DAPR_VERSION, SERVICE_NAMES } from './contract';
 import { KUBERNETES_VERSION, ROOT, readYaml, type Manifest } from './tools';
 
 const doc = readFileSync(join(ROOT, 'docs/kubernetes.md'), 'utf8');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const values = parse(readFileSync(join(ROOT, 'charts/eventmart/values.yaml'), 'utf8')) as Record<string, any>;
 const skaffold = readYaml('skaffold.yaml');
 const kind = readYaml('k8s/kind-config.yaml')[0]!;

@@ -90,7 +90,7 @@ export const PROFILES: Record<string, Record<string, string | number | boolean>>
   },
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; [k: string]: any }; [k: string]: any };
 
 export function parseManifests(text: string): Manifest[] {
