@@ -75,11 +75,15 @@ export class ProcessGroup {
     throw new Error(`${entry.name} exited with code ${code} during start (see its log)`);
   }
 
-  /** Stops the process of that name (a replica going away); the name can be started again. */
-  async stop(name: string, graceMs = 15_000): Promise<void> {
+  /**
+   * Stops the process of that name (a replica going away) and returns its exit code; the
+   * name can be started again.
+   */
+  async stop(name: string, graceMs = 15_000): Promise<number | null | undefined> {
     const entries = this.started.filter((s) => s.name === name);
     await Promise.all(entries.map((entry) => stop(entry, graceMs)));
     for (const entry of entries) this.started.splice(this.started.indexOf(entry), 1);
+    return entries.length > 0 ? entries.at(-1)!.exited : undefined;
   }
 
   private pipeLogs(name: string, child: ChildProcess) {

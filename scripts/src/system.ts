@@ -92,8 +92,8 @@ export interface RunningSystem {
   /** The token apps use to call their sidecar (tests publish through a sidecar with it). */
   daprApiToken: string;
   group: ProcessGroup;
-  /** Stops one replica (its sidecar, then the app), as a crash or a scale-down would. */
-  stopReplica(replica: Replica): Promise<void>;
+  /** Stops one replica (its sidecar, then the app) with SIGTERM, as a scale-down would; returns their exit codes. */
+  stopReplica(replica: Replica): Promise<{ sidecar: number | null | undefined; app: number | null | undefined }>;
   /** Starts a stopped replica again, on the same ports, and waits until it is ready. */
   startReplica(replica: Replica): Promise<void>;
   stop(): Promise<void>;
@@ -192,8 +192,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       daprApiToken,
       group,
       async stopReplica(replica) {
-        await group.stop(`${nameOf(replica)}-dapr`);
-        await group.stop(nameOf(replica));
+        const sidecar = await group.stop(`${nameOf(replica)}-dapr`);
+        return { sidecar, app: await group.stop(nameOf(replica)) };
       },
       startReplica: (replica) => launchers.get(replica)!(),
       stop: () => group.stopAll(),

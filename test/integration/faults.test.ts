@@ -28,7 +28,8 @@ describe.each(BROKERS)('a consumer down on %s', (broker) => {
     await eventually('the catalog replica', async () => ((await call('GET', `${urls.order}/catalog`)).body.products.length === 1 ? true : undefined));
 
     const payment = system.replicas.find((r) => r.service === 'payment')!;
-    await system.stopReplica(payment);
+    // SIGTERM drains and exits 0: not ready, HTTP drained, clients closed (services/shared/src/lifecycle.ts).
+    expect(await system.stopReplica(payment)).toEqual({ sidecar: 0, app: 0 });
 
     const placed = await Promise.all([1, 2, 3].map(() => call('POST', `${urls.order}/orders`, { customerId: 'dora', items: [{ sku: 'LAMP', quantity: 1 }] })));
     expect(placed.map((r) => r.status)).toEqual([202, 202, 202]);
