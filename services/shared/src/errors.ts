@@ -37,12 +37,6 @@ export class NotFoundError extends HttpError {
   }
 }
 
-export class ConflictError extends HttpError {
-  constructor(code: string, message: string) {
-    super(409, code, message);
-  }
-}
-
 /**
  * The one place errors become responses: `{"error":{"code","message"}}`.
  * Client errors carry their message; anything else is a 500 without details, logged once.
