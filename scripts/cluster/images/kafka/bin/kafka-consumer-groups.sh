@@ -1,0 +1,2 @@
+#!/bin/sh
+exec kafka-run-class org.apache.kafka.tools.consumer.group.ConsumerGroupCommand "$@"
