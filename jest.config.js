@@ -3,6 +3,7 @@
 //  k8s         the Helm chart, component YAML, kind and skaffold files, checked by real offline tools
 //  integration the real system: daprd sidecars, Kafka and RabbitMQ, FerretDB (test/integration)
 //  browser     the shop page in Debian's Chromium (playwright-core) against the real system (test/browser)
+//  cluster     a real kind cluster: skaffold run on each broker, scaling under load, skaffold dev (test/cluster)
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] };
 const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 
@@ -17,5 +18,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
     },
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
+    { ...common, displayName: 'cluster', testMatch: ['<rootDir>/test/cluster/**/*.test.ts'] },
   ],
 };

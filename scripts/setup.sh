@@ -35,6 +35,14 @@ for part in $parts; do
   say "toolchain: $part ready ($(( $(date +%s) - step_started ))s)"
 done
 
+if [ "$purpose" = test ]; then
+  # The cluster test's parts: Docker, kind, kubectl, skaffold and, where no registry answers,
+  # every image built here (the first time about ... minutes; docs/kubernetes.md).
+  step_started=$(date +%s)
+  bash scripts/cluster/cluster.sh prepare
+  say "toolchain: cluster parts ready ($(( $(date +%s) - step_started ))s)"
+fi
+
 say "building TypeScript"
 npx tsc -b services/*/tsconfig.json scripts/tsconfig.json >&2
 say "setup done in $(( $(date +%s) - started ))s"

@@ -1,0 +1,254 @@
+/**
+ * The production shape, for real, on each broker: the kind cluster `eventmart` (made by
+ * `npm run cluster -- up` when missing, with every image built on this machine where no
+ * registry answers), the Dapr control plane from its official chart, and Eventmart deployed
+ * by `skaffold run -p <broker>`, exactly as docs/kubernetes.md tells a user. Then: every pod
+ * runs its service beside an injected daprd; an order placed on the published port reaches
+ * DELIVERED and its facts arrive on the page's stream; consumers scale up and back down with
+ * orders flowing, and nothing is lost, done twice or dead-lettered; the next broker is a
+ * redeploy with the other profile; `skaffold dev` rolls a new pod when a source file changes.
+ * kubectl's view of the cluster and every container's log land in artifacts/cluster/.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { subscribe, type PushedEvent } from '../../scripts/src/bench/sse-client';
+import { REPO_ROOT } from '../../scripts/src/toolchain';
+import { call, eventually, orderReaches } from '../support/http';
+import { BROKERS } from '../support/system';
+import { clusterEnv, inPod, kubectl, kubectlJson, run, saveState, start } from './kube';
+
+jest.setTimeout(20 * 60_000);
+
+const SERVICES = ['order', 'payment', 'inventory', 'shipping', 'notification'] as const;
+const ORDER = 'http://127.0.0.1:3000';
+const PAYMENT = 'http://127.0.0.1:3001';
+const PAGE = 'http://127.0.0.1:8080';
+const FINAL = new Set(['DELIVERED', 'CANCELLED']);
+
+let env: NodeJS.ProcessEnv;
+let createdCluster = false;
+
+beforeAll(async () => {
+  const before = clusterEnv();
+  createdCluster = !execFileSync('bash', ['-c', 'kind get clusters 2>/dev/null || true'], { env: before, encoding: 'utf8' }).split('\n').includes('eventmart');
+  await run(before, 'cluster-up.log', 'bash', ['scripts/cluster/cluster.sh', 'up'], 60 * 60_000);
+  env = clusterEnv();
+}, 60 * 60_000);
+
+afterAll(async () => {
+  // Leave a cluster the user made; remove the one this test made (CI: nothing stays behind).
+  if (createdCluster && env) await run(env, 'cluster-down.log', 'bash', ['scripts/cluster/cluster.sh', 'down'], 5 * 60_000);
+});
+
+/** Waits until every Eventmart pod is Ready with both containers, and returns them. */
+async function eventmartPods(expected: Partial<Record<string, number>> = {}): Promise<any[]> {
+  return eventually(
+    'every Eventmart pod Ready with its sidecar',
+    async () => {
+      const pods = kubectlJson(env, 'get', 'pods', '-n', 'default', '-l', 'app.kubernetes.io/part-of=eventmart').items.filter((p: any) =>
+        (SERVICES as readonly string[]).includes(p.metadata.labels['app.kubernetes.io/name']),
+      );
+      const live = pods.filter((p: any) => !p.metadata.deletionTimestamp);
+      for (const name of SERVICES) {
+        const mine = live.filter((p: any) => p.metadata.labels['app.kubernetes.io/name'] === name);
+        if (mine.length !== (expected[name] ?? 1)) return undefined;
+      }
+      const ready = live.every((p: any) => p.status.containerStatuses?.length === 2 && p.status.containerStatuses.every((c: any) => c.ready));
+      return ready && live.length === pods.length ? live : undefined;
+    },
+    5 * 60_000,
+  );
+}
+
+async function placeOrder(customerId: string, sku: string, quantity: number): Promise<string> {
+  const placed = await call('POST', `${ORDER}/orders`, { customerId, items: [{ sku, quantity }] });
+  expect(placed.status).toBe(202);
+  return placed.body.orderId as string;
+}
+
+async function finalStates(ids: string[]): Promise<any[]> {
+  return eventually(
+    `all ${ids.length} orders to reach a final state`,
+    async () => {
+      const orders = await Promise.all(ids.map(async (id) => (await call('GET', `${ORDER}/orders/${id}`)).body));
+      return orders.every((o) => FINAL.has(o?.status)) ? orders : undefined;
+    },
+    5 * 60_000,
+  );
+}
+
+describe.each(BROKERS)('Eventmart on kind with %s', (broker) => {
+  const profile = ['-p', broker];
+
+  beforeAll(async () => {
+    await run(env, `skaffold-run-${broker}.log`, 'skaffold', ['run', ...profile, '--kube-context', 'kind-eventmart'], 30 * 60_000);
+  }, 30 * 60_000);
+
+  afterAll(async () => {
+    saveState(env, broker);
+    // The swap: the next broker is a redeploy with the other profile. The last one goes in the `skaffold dev` test.
+    if (broker !== BROKERS[BROKERS.length - 1]) {
+      await run(env, `skaffold-delete-${broker}.log`, 'skaffold', ['delete', ...profile, '--kube-context', 'kind-eventmart'], 10 * 60_000);
+    }
+  });
+
+  test('every service runs beside an injected daprd, with mTLS from sentry', async () => {
+    const pods = await eventmartPods();
+    for (const pod of pods) {
+      const name = pod.metadata.labels['app.kubernetes.io/name'];
+      expect(pod.spec.containers.map((c: any) => c.name).sort()).toEqual(['daprd', name].sort());
+      expect(pod.metadata.annotations['dapr.io/app-id']).toBe(name);
+    }
+    const system = kubectlJson(env, 'get', 'configurations.dapr.io', 'daprsystem', '-n', 'dapr-system');
+    expect(system.spec.mtls.enabled).toBe(true);
+    const sentry = kubectlJson(env, 'get', 'pods', '-n', 'dapr-system', '-l', 'app=dapr-sentry').items;
+    expect(sentry.length).toBeGreaterThan(0);
+    // A sidecar that got its workload certificate from sentry says so in its log.
+    const log = kubectl(env, 'logs', 'deploy/order', '-c', 'daprd', '--tail=-1');
+    expect(log).toMatch(/mTLS enabled|Security is initialized successfully|Using trust domain/i);
+    // The broker's component is the one the profile deployed.
+    const component = kubectlJson(env, 'get', 'components.dapr.io', 'pubsub', '-n', 'default');
+    expect(component.spec.type).toBe(`pubsub.${broker}`);
+  });
+
+  test('an order placed on the published port reaches DELIVERED, and the page stream shows its facts', async () => {
+    expect(inPod(env, 'inventory', 3002, 'PUT', '/products/K-1', { name: 'Kettle', price: 2500, available: 100 }).status).toBe(200);
+    expect((await call('POST', `${PAYMENT}/accounts/k-alice/deposits`, { amount: 100_000 })).status).toBe(201);
+    const seen: PushedEvent[] = [];
+    const stop = subscribe(PAGE, (event) => seen.push(event));
+    try {
+      const orderId = await eventually(
+        'an order accepted (catalog replica filled)',
+        async () => {
+          const placed = await call('POST', `${ORDER}/orders`, { customerId: 'k-alice', items: [{ sku: 'K-1', quantity: 2 }] });
+          return placed.status === 202 ? (placed.body.orderId as string) : undefined;
+        },
+        120_000,
+      );
+      const order = await orderReaches(ORDER, orderId, 'DELIVERED', 120_000);
+      expect(order.total).toBe(5000);
+      const types = await eventually("the order's facts on the stream", async () => {
+        const mine = seen.filter((e) => e.data.orderId === orderId).map((e) => e.type);
+        return mine.some((t) => t.includes('order.delivered')) ? mine : undefined;
+      });
+      for (const fact of ['order.placed', 'payment.succeeded', 'stock.reserved', 'order.confirmed', 'shipment.dispatched', 'order.delivered']) {
+        expect(types.some((t) => t.includes(fact))).toBe(true);
+      }
+      expect(new Set(seen.filter((e) => e.data.orderId === orderId).map((e) => e.id)).size).toBe(types.length);
+    } finally {
+      stop();
+    }
+  });
+
+  test('inventory and payment scale up and back down while orders flow: none lost, none done twice', async () => {
+    const customers = ['k-c1', 'k-c2', 'k-c3', 'k-c4'];
+    const deposit = 50_000;
+    const stock = 400;
+    const sku = `K-${broker}`;
+    expect(inPod(env, 'inventory', 3002, 'PUT', `/products/${sku}`, { name: 'Lamp', price: 700, available: stock }).status).toBe(200);
+    for (const c of customers) expect((await call('POST', `${PAYMENT}/accounts/${c}/deposits`, { amount: deposit })).status).toBe(201);
+    const ids: string[] = [];
+    // The first order is accepted once order's catalog replica has the product (product.changed).
+    ids.push(
+      await eventually(
+        'the catalog replica to know the product',
+        async () => {
+          const first = await call('POST', `${ORDER}/orders`, { customerId: customers[0], items: [{ sku, quantity: 1 }] });
+          return first.status === 202 ? (first.body.orderId as string) : undefined;
+        },
+        120_000,
+      ),
+    );
+
+    // A steady stream of orders, 2 a second, until told to stop (bounded: at most 400).
+    let flowing = true;
+    const flow = (async () => {
+      for (let i = 0; flowing && i < 400; i++) {
+        ids.push(await placeOrder(customers[i % customers.length]!, sku, 1 + (i % 3)));
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    })();
+    const scale = (service: string, replicas: number) => kubectl(env, 'scale', `deployment/${service}`, `--replicas=${replicas}`);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      scale('inventory', 3);
+      scale('payment', 2);
+      await eventmartPods({ inventory: 3, payment: 2 });
+      await new Promise((resolve) => setTimeout(resolve, 15_000));
+      scale('inventory', 1);
+      scale('payment', 1);
+      await eventmartPods();
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+    } finally {
+      flowing = false;
+      await flow;
+    }
+    expect(ids.length).toBeGreaterThan(30);
+
+    const orders = await finalStates(ids);
+    // Every customer could pay for every order and the stock covers them all.
+    expect(orders.filter((o) => o.status !== 'DELIVERED').map((o) => [o.orderId, o.status, o.reason])).toEqual([]);
+
+    // Stock conserved: what is left is what was there less what was sold.
+    const sold = orders.reduce((n, o) => n + o.items.reduce((m: number, item: any) => m + item.quantity, 0), 0);
+    const product = inPod(env, 'inventory', 3002, 'GET', `/products/${sku}`).body;
+    expect(product.available).toBe(stock - sold);
+
+    // Money conserved, and each order charged exactly once.
+    for (const c of customers) {
+      const account = (await call('GET', `${PAYMENT}/accounts/${c}`)).body;
+      const mine = orders.filter((o) => o.customerId === c);
+      const charges = account.transactions?.filter((t: any) => t.kind === 'charge') ?? [];
+      expect(charges.map((t: any) => t.orderId).sort()).toEqual(mine.map((o) => o.orderId).sort());
+      expect(account.balance).toBe(deposit - mine.reduce((n, o) => n + o.total, 0));
+    }
+
+    // No dead letters anywhere.
+    for (const [service, port] of [
+      ['order', 3000],
+      ['payment', 3001],
+      ['inventory', 3002],
+      ['shipping', 3003],
+    ] as const) {
+      const letters = inPod(env, service, port, 'GET', '/deadletters').body.deadLetters;
+      expect([service, letters]).toEqual([service, []]);
+    }
+  });
+
+  if (broker === BROKERS[BROKERS.length - 1]) {
+    test('skaffold dev rolls a new pod of the one service whose source changed, and Ctrl-C removes what it deployed', async () => {
+      const file = join(REPO_ROOT, 'services/shipping/src/config.ts');
+      const original = readFileSync(file, 'utf8');
+      const shippingPods = () =>
+        kubectlJson(env, 'get', 'pods', '-n', 'default', '-l', 'app.kubernetes.io/name=shipping').items.map((p: any) => p.metadata.name as string);
+      const orderPods = () =>
+        kubectlJson(env, 'get', 'pods', '-n', 'default', '-l', 'app.kubernetes.io/name=order').items.map((p: any) => p.metadata.name as string);
+      const dev = start(env, `skaffold-dev-${broker}.log`, 'skaffold', ['dev', ...profile, '--kube-context', 'kind-eventmart']);
+      const exited = new Promise<number | null>((resolve) => dev.child.on('close', resolve));
+      try {
+        await eventually('skaffold dev to watch for changes', async () => (/Watching for changes/.test(dev.output()) ? true : undefined), 15 * 60_000);
+        await eventmartPods();
+        const [before, ordersBefore] = [shippingPods(), orderPods()];
+        writeFileSync(file, `${original}\n// A change made by test/cluster: skaffold dev rebuilds this one image.\n`);
+        const after = await eventually(
+          'a new shipping pod, Ready',
+          async () => {
+            const now = shippingPods();
+            if (now.some((p: string) => before.includes(p))) return undefined;
+            await eventmartPods();
+            return now;
+          },
+          10 * 60_000,
+        );
+        expect(after.length).toBe(1);
+        expect(orderPods()).toEqual(ordersBefore);
+      } finally {
+        writeFileSync(file, original);
+        dev.child.kill('SIGINT');
+      }
+      expect(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 5 * 60_000))])).toBe(0);
+      expect(kubectl(env, 'get', 'deployments', '-n', 'default', '-o', 'name').trim()).toBe('');
+    });
+  }
+});
