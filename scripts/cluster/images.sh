@@ -73,35 +73,36 @@ if ! have "$BASE"; then
 fi
 echo "$BASE"
 
-# rootfs NAME: the base plus NAME's packages (RECIPES/NAME/packages), installed in a chroot on
-# the host after RECIPES/NAME/users (if any) has run there; cached as a tarball, then imported.
-# Prints the imported image.
+# rootfs_tar NAME TAR: the base plus NAME's packages (RECIPES/NAME/packages), installed in a
+# chroot on the host after RECIPES/NAME/users (if any) has run there, packed into TAR.
+rootfs_tar() {
+  local name=$1 tar=$2 dir="$CACHE/rootfs-$1.tmp"
+  rm -rf "$dir" && mkdir -p "$dir"
+  tar -C "$dir" -xf "$BASE_TAR"
+  cp /etc/resolv.conf "$dir/etc/resolv.conf"
+  # No daemons start inside the chroot.
+  printf '#!/bin/sh\nexit 101\n' > "$dir/usr/sbin/policy-rc.d" && chmod +x "$dir/usr/sbin/policy-rc.d"
+  mount -t proc proc "$dir/proc"
+  trap "umount '$dir/proc' 2>/dev/null || true" EXIT
+  [ ! -f "$RECIPES/$name/users" ] || chroot "$dir" sh -e < "$RECIPES/$name/users" >&2
+  # shellcheck disable=SC2046 # one package per word
+  chroot "$dir" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive nice -n 10 apt-get install -y -qq --no-install-recommends "$@"' \
+    sh $(grep -v '^#' "$RECIPES/$name/packages") >&2
+  chroot "$dir" apt-get clean
+  umount "$dir/proc"; trap - EXIT
+  rm -rf "$dir"/var/lib/apt/lists/* "$dir/usr/sbin/policy-rc.d" "$dir"/var/log/apt/* "$dir"/var/log/dpkg.log
+  : > "$dir/etc/resolv.conf"
+  tar -C "$dir" --numeric-owner -cf "$tar.tmp" . && mv "$tar.tmp" "$tar" && rm -rf "$dir"
+}
+# rootfs NAME: NAME's root filesystem (cached tarball), imported; prints the image.
 rootfs() {
-  local name=$1 key image tar dir files=("$RECIPES/$1/packages")
+  local name=$1 key image tar files=("$RECIPES/$1/packages")
   [ ! -f "$RECIPES/$name/users" ] || files+=("$RECIPES/$name/users")
   key=$(hash_of "${files[@]}" -- "$BASE_TAG")
   image="$LOCAL_REGISTRY/$name-rootfs:$key"
   tar="$CACHE/$name-rootfs-$key.tar"
   if ! have "$image"; then
-    if [ ! -f "$tar" ]; then
-      dir="$CACHE/rootfs-$name.tmp"
-      rm -rf "$dir" && mkdir -p "$dir"
-      tar -C "$dir" -xf "$BASE_TAR"
-      cp /etc/resolv.conf "$dir/etc/resolv.conf"
-      # No daemons start inside the chroot.
-      printf '#!/bin/sh\nexit 101\n' > "$dir/usr/sbin/policy-rc.d" && chmod +x "$dir/usr/sbin/policy-rc.d"
-      mount -t proc proc "$dir/proc"
-      trap "umount '$dir/proc' 2>/dev/null || true" EXIT
-      [ ! -f "$RECIPES/$name/users" ] || chroot "$dir" sh -e < "$RECIPES/$name/users" >&2
-      timed "$name: apt-get install in a chroot" chroot "$dir" sh -c \
-        'apt-get update -qq && DEBIAN_FRONTEND=noninteractive nice -n 10 apt-get install -y -qq --no-install-recommends "$@"' \
-        sh $(grep -v '^#' "$RECIPES/$name/packages") >&2
-      chroot "$dir" apt-get clean
-      umount "$dir/proc"; trap - EXIT
-      rm -rf "$dir"/var/lib/apt/lists/* "$dir/usr/sbin/policy-rc.d" "$dir"/var/log/apt/* "$dir"/var/log/dpkg.log
-      : > "$dir/etc/resolv.conf"
-      tar -C "$dir" --numeric-owner -cf "$tar.tmp" . && mv "$tar.tmp" "$tar" && rm -rf "$dir"
-    fi
+    [ -f "$tar" ] || timed "$name rootfs (apt-get install in a chroot)" rootfs_tar "$name" "$tar"
     timed "import $image" docker import "$tar" "$image" >&2
   fi
   echo "$image"
