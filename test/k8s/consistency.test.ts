@@ -5,13 +5,79 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { BROADCAST_APPS, BROADCAST_PUBSUB_NAME, BROKERS, DAPR_VERSION, PUBLIC_SERVICES, PUBSUB_NAME, SERVICES, SERVICE_NAMES } from './contract';
-import { KUBERNETES_VERSION, ROOT, readYaml, scriptVar, type Manifest } from './tools';
+import { KUBERNETES_VERSION, PLATFORM_VARIANTS, ROOT, applyPatches, parseManifests, platformDir, readYaml, scriptVar, type Manifest } from './tools';
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
- 
+
 const values = parse(read('charts/eventmart/values.yaml')) as Record<string, any>;
 const skaffold = readYaml('skaffold.yaml');
 const sorted = (list: Iterable<string>) => [...list].sort();
+/** A pin of scripts/toolchain/versions.sh, e.g. pinned('DAPR_VERSION'). */
+const pinned = (name: string) => new RegExp(`^${name}=(\\S+)$`, 'm').exec(read('scripts/toolchain/versions.sh'))![1]!;
+
+const LOCAL_PROFILE = 'local-images';
+const DATABASES = { upstream: 'mongodb', local: 'ferretdb' } as const;
+/** The template skaffold expands into k8s/platform/<broker>/<variant>. */
+const PLATFORM_PATH = (broker: string) => `k8s/platform/${broker}/{{.EVENTMART_IMAGES | default "upstream"}}`;
+
+/** The parts a platform kustomization puts together, as k8s/ folders: ['k8s/kafka', 'k8s/mongodb']. */
+const overlayParts = (broker: string, variant: string, kustomization: Manifest = readYaml(`${platformDir(broker, variant)}/kustomization.yaml`)[0]!) =>
+  (kustomization.resources as string[]).map((r) => join(platformDir(broker, variant), r));
+
+/** What is wrong with a platform kustomization: it must be its broker and exactly its variant's database. */
+const overlayProblems = (broker: string, variant: keyof typeof DATABASES, kustomization?: Manifest): string[] => {
+  const parts = overlayParts(broker, variant, kustomization);
+  const problems: string[] = [];
+  if (!parts.includes(`k8s/${broker}`)) problems.push(`no k8s/${broker}`);
+  const databases = parts.filter((p) => Object.values(DATABASES).some((db) => p === `k8s/${db}`));
+  if (String(databases) !== `k8s/${DATABASES[variant]}`) problems.push(`databases ${String(databases)}, want k8s/${DATABASES[variant]}`);
+  for (const p of parts) if (BROKERS.some((b) => b !== broker && p.includes(b))) problems.push(`names the other broker: ${p}`);
+  if (parts.length !== 2) problems.push(`${parts.length} parts: ${String(parts)}`);
+  return problems;
+};
+
+/** Both skaffold configs with their local-images profile applied, as skaffold applies it. */
+const withLocalImages = (configs: Manifest[]) =>
+  configs.map((c) => applyPatches(c, c.profiles.find((p: { name: string }) => p.name === LOCAL_PROFILE)?.patches ?? []));
+
+/** What is wrong with the local-images profiles of a skaffold.yaml. */
+const localImagesProblems = (configs: Manifest[]): string[] => {
+  const problems: string[] = [];
+  for (const c of configs) {
+    const profile = c.profiles.find((p: { name: string }) => p.name === LOCAL_PROFILE);
+    if (JSON.stringify(profile?.activation) !== JSON.stringify([{ env: 'EVENTMART_IMAGES=local' }])) {
+      problems.push(`${c.metadata.name}: activation ${JSON.stringify(profile?.activation)}`);
+    }
+  }
+  let patched: Manifest[];
+  try {
+    patched = withLocalImages(configs);
+  } catch (e) {
+    return [...problems, String(e)];
+  }
+  const platform = patched.find((c) => c.metadata.name === 'eventmart-platform')!;
+  const app = patched.find((c) => c.metadata.name === 'eventmart')!;
+  const dapr = platform.deploy.helm.releases[0];
+  const daprVersion = pinned('DAPR_VERSION');
+  if (dapr.repo || dapr.remoteChart || dapr.version) problems.push('the Dapr release still names the remote chart');
+  if (!/\.EVENTMART_DAPR_CHART\b/.test(dapr.chartPath ?? '')) problems.push(`Dapr chartPath ${dapr.chartPath}`);
+  if (dapr.setValues['global.registry'] !== 'eventmart.local/dapr') problems.push(`Dapr registry ${dapr.setValues['global.registry']}`);
+  if (dapr.setValues['global.tag'] !== daprVersion) problems.push(`Dapr tag ${dapr.setValues['global.tag']}, want ${daprVersion}`);
+  // The patches leave the rest of the platform as it is: the manifests, the other settings.
+  if (JSON.stringify(platform.manifests) !== JSON.stringify(configs.find((c) => c.metadata.name === 'eventmart-platform')!.manifests)) {
+    problems.push('the platform manifests change');
+  }
+  // One Node image for every service: a local image, or the variable `npm run cluster -- env` sets.
+  const nodeImages = new Set(app.build.artifacts.map((a: { docker?: { buildArgs?: Record<string, string> } }) => a.docker?.buildArgs?.NODE_IMAGE));
+  for (const a of app.build.artifacts) {
+    const image = a.docker?.buildArgs?.NODE_IMAGE;
+    if (!/^(eventmart\.local\/node:\S+|\{\{\s*\.EVENTMART_\w+\s*\}\})$/.test(image ?? '')) problems.push(`${a.image}: NODE_IMAGE ${image}`);
+  }
+  if (nodeImages.size !== 1) problems.push(`NODE_IMAGE differs between artifacts: ${[...nodeImages].join(', ')}`);
+  const url = new URL(app.deploy.helm.releases[0].setValues['mongodb.url'] ?? 'missing:');
+  if (url.protocol !== 'mongodb:' || url.searchParams.has('replicaSet')) problems.push(`mongodb.url ${url.href}`);
+  return problems;
+};
 
 /** "order=orders,deadletter-order;payment=..." → { order: [...], ... } */
 const parseScopes = (value: string): Record<string, string[]> =>
@@ -191,15 +257,20 @@ describe('skaffold.yaml', () => {
     }
   });
 
-  it('has the profiles kafka and rabbitmq in both configs, each deploying its broker and its components', () => {
+  it('has the profiles kafka, rabbitmq and local-images in both configs', () => {
     for (const config of [platform(), app()]) {
-      expect(sorted(config.profiles.map((p: { name: string }) => p.name))).toEqual(sorted(BROKERS));
+      expect(sorted(config.profiles.map((p: { name: string }) => p.name))).toEqual(sorted([...BROKERS, LOCAL_PROFILE]));
     }
-    expect(platform().manifests.rawYaml).toEqual(platform().profiles.find((p: Manifest) => p.name === 'kafka').manifests.rawYaml);
+  });
+
+  it('deploys with each broker profile its components and its platform kustomization, Kafka by default', () => {
+    const kafka = platform().profiles.find((p: Manifest) => p.name === 'kafka');
+    expect(platform().manifests).toEqual(kafka.manifests);
     for (const broker of BROKERS) {
-      const globs: string[] = platform().profiles.find((p: { name: string }) => p.name === broker).manifests.rawYaml;
-      expect(globs).toEqual(expect.arrayContaining([`k8s/${broker}/*.yaml`, `components/${broker}/*.yaml`, 'k8s/mongodb/*.yaml']));
-      expect(globs.filter((g) => BROKERS.some((b) => b !== broker && g.includes(b)))).toEqual([]);
+      const { manifests } = platform().profiles.find((p: { name: string }) => p.name === broker);
+      expect(manifests).toEqual({ rawYaml: [`components/${broker}/*.yaml`], kustomize: { paths: [PLATFORM_PATH(broker)] } });
+      const named = [...manifests.rawYaml, ...manifests.kustomize.paths] as string[];
+      expect(named.filter((g) => BROKERS.some((b) => b !== broker && g.includes(b)))).toEqual([]);
       const patch = app().profiles.find((p: { name: string }) => p.name === broker).patches[0];
       expect(patch).toEqual({
         op: 'replace',
@@ -208,6 +279,55 @@ describe('skaffold.yaml', () => {
       });
     }
     expect(app().deploy.helm.releases[0].setValues.broker).toBe('kafka');
+  });
+
+  it('expands the kustomize path into a platform kustomization for both image variants', () => {
+    for (const broker of BROKERS) {
+      for (const variant of PLATFORM_VARIANTS) {
+        // What skaffold's template does with EVENTMART_IMAGES unset (upstream) or set to local.
+        const path = PLATFORM_PATH(broker).replace(/\{\{[^}]*\}\}/, variant === 'local' ? 'local' : 'upstream');
+        expect(path).toBe(platformDir(broker, variant));
+        expect({ path, exists: existsSync(join(ROOT, path, 'kustomization.yaml')) }).toEqual({ path, exists: true });
+      }
+    }
+  });
+
+  it('switches to the local images with EVENTMART_IMAGES=local: the Dapr chart and images, the Node image, FerretDB', () => {
+    expect(localImagesProblems(skaffold)).toEqual([]);
+  });
+
+  it.each([
+    ['another activation', 'env: EVENTMART_IMAGES=local', 'env: EVENTMART_IMAGES=offline', /activation/],
+    ['another Dapr tag', 'value: "1.18.1"', 'value: "1.18.0"', /Dapr tag 1\.18\.0, want 1\.18\.1/],
+    ['another Dapr registry', 'value: eventmart.local/dapr', 'value: docker.io/daprio', /Dapr registry/],
+    [
+      'an artifact without the Node image',
+      'path: /build/artifacts/4/docker/buildArgs',
+      'path: /build/artifacts/3/docker/buildArgs',
+      /eventmart\/notification: NODE_IMAGE undefined/,
+    ],
+    ['a replica set FerretDB does not have', 'value: mongodb://mongodb:27017/', 'value: mongodb://mongodb:27017/?replicaSet=rs0', /mongodb\.url/],
+    [
+      'a patch of a path that is not there',
+      'path: /deploy/helm/releases/0/remoteChart',
+      'path: /deploy/helm/releases/0/remoteCharts',
+      /remove .*nothing there/,
+    ],
+  ])('catches a local-images profile with %s', (_what, from: string | RegExp, to, message) => {
+    const text = read('skaffold.yaml');
+    expect(text).toMatch(from);
+    expect(localImagesProblems(parseManifests(text.replace(from, to))).join('\n')).toMatch(message);
+  });
+
+  it('gives NODE_IMAGE to Dockerfiles that build from it', () => {
+    for (const a of app().build.artifacts as { docker: { dockerfile: string } }[]) {
+      const text = read(a.docker.dockerfile);
+      expect({ file: a.docker.dockerfile, declares: /^ARG NODE_IMAGE=/m.test(text), uses: /^FROM \$\{NODE_IMAGE\}/m.test(text) }).toEqual({
+        file: a.docker.dockerfile,
+        declares: true,
+        uses: true,
+      });
+    }
   });
 
   it('forwards the page and the order API', () => {
@@ -226,19 +346,69 @@ describe('the Dapr version', () => {
     expect(parse(read('charts/eventmart/Chart.yaml')).annotations['eventmart.dev/dapr-version']).toBe(DAPR_VERSION);
     expect(scriptVar('DAPR_VERSION')).toBe(`v${DAPR_VERSION}`);
     // The local sidecar: the pinned version and the module the daprd wrapper builds from.
-    expect(read('scripts/toolchain/versions.sh')).toMatch(new RegExp(`^DAPR_VERSION=${DAPR_VERSION}$`, 'm'));
+    expect(pinned('DAPR_VERSION')).toBe(DAPR_VERSION);
+    // The control plane images built on the machine (profile local-images).
+    const local = withLocalImages(skaffold).find((c) => c.metadata.name === 'eventmart-platform')!.deploy.helm.releases[0];
+    expect(local.setValues['global.tag']).toBe(DAPR_VERSION);
     expect(read('scripts/daprd/go.mod')).toMatch(new RegExp(`^\\s*github.com/dapr/dapr v${DAPR_VERSION}$`, 'm'));
+  });
+});
+
+describe('k8s/platform/', () => {
+  it.each(BROKERS.flatMap((b) => PLATFORM_VARIANTS.map((v) => [b, v] as const)))(
+    '%s/%s puts its broker and exactly one database together',
+    (broker, variant) => {
+      expect(overlayProblems(broker, variant)).toEqual([]);
+      expect(overlayParts(broker, variant)).toEqual([`k8s/${broker}`, `k8s/${DATABASES[variant]}`]);
+    },
+  );
+
+  it.each([
+    ['the other broker too', (k: Manifest) => ({ ...k, resources: [...k.resources, '../../../rabbitmq'] }), /names the other broker: k8s\/rabbitmq/],
+    ['both databases', (k: Manifest) => ({ ...k, resources: [...k.resources, '../../../mongodb'] }), /databases k8s\/ferretdb,k8s\/mongodb/],
+    ['no database', (k: Manifest) => ({ ...k, resources: ['../../../kafka'] }), /databases , want k8s\/ferretdb/],
+    [
+      "the other variant's database",
+      (k: Manifest) => ({ ...k, resources: ['../../../kafka', '../../../mongodb'] }),
+      /databases k8s\/mongodb, want k8s\/ferretdb/,
+    ],
+  ])('catches a kustomization with %s', (_what, edit, message) => {
+    const kustomization = readYaml(`${platformDir('kafka', 'local')}/kustomization.yaml`)[0]!;
+    expect(overlayProblems('kafka', 'local', edit(kustomization)).join('\n')).toMatch(message);
+  });
+
+  it('gives each part of k8s/ a kustomization listing every manifest in its folder', () => {
+    for (const part of [...BROKERS, ...Object.values(DATABASES)]) {
+      const files = readdirSync(join(ROOT, 'k8s', part)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
+      expect({ part, resources: sorted(readYaml(`k8s/${part}/kustomization.yaml`)[0]!.resources) }).toEqual({ part, resources: sorted(files) });
+    }
+  });
+
+  it('builds the local images at the versions the local runner pins', () => {
+    for (const broker of BROKERS) {
+      const images = readYaml(`${platformDir(broker, 'local')}/kustomization.yaml`)[0]!.images as { name: string; newName: string; newTag: string }[];
+      const byName = Object.fromEntries(images.map((i) => [i.name, i]));
+      expect(byName['ghcr.io/ferretdb/ferretdb']).toEqual({
+        name: 'ghcr.io/ferretdb/ferretdb',
+        newName: 'eventmart.local/ferretdb',
+        newTag: pinned('FERRETDB_VERSION'),
+      });
+      if (broker === 'kafka')
+        expect(byName['apache/kafka']).toEqual({ name: 'apache/kafka', newName: 'eventmart.local/kafka', newTag: pinned('KAFKA_VERSION') });
+      expect(readYaml(`${platformDir(broker, 'upstream')}/kustomization.yaml`)[0]!.images).toBeUndefined();
+    }
   });
 });
 
 describe('k8s/', () => {
   const manifests = () => ['k8s/kafka/kafka.yaml', 'k8s/rabbitmq/rabbitmq.yaml', 'k8s/mongodb/mongodb.yaml'].flatMap(readYaml);
-  const byKind = (kind: string, name: string) => manifests().find((m) => m.kind === kind && m.metadata.name === name)!;
+  const ferretdb = () => readYaml('k8s/ferretdb/ferretdb.yaml');
+  const byKind = (kind: string, name: string, from: Manifest[] = manifests()) => from.find((m) => m.kind === kind && m.metadata.name === name)!;
   const env = (set: Manifest) => Object.fromEntries(set.spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
 
   it('runs the Kafka version the local runner pins, with partitions for six consumer replicas', () => {
     const kafka = byKind('StatefulSet', 'kafka');
-    const version = /^KAFKA_VERSION=(\S+)$/m.exec(read('scripts/toolchain/versions.sh'))![1];
+    const version = pinned('KAFKA_VERSION');
     expect(kafka.spec.template.spec.containers[0].image).toBe(`apache/kafka:${version}`);
     expect(Number(env(kafka).KAFKA_NUM_PARTITIONS)).toBeGreaterThanOrEqual(6);
     expect(values.defaults.keda.maxReplicas).toBeLessThanOrEqual(Number(env(kafka).KAFKA_NUM_PARTITIONS));
@@ -258,6 +428,20 @@ describe('k8s/', () => {
     expect(byKind('StatefulSet', 'mongodb').spec.template.spec.containers[0].args).toEqual(['--replSet', 'rs0', '--bind_ip_all']);
     const secret = byKind('Secret', values.rabbitmq.urlSecret.name);
     expect(secret.stringData[values.rabbitmq.urlSecret.key]).toMatch(/^amqp:\/\/.+:5672$/);
+  });
+
+  it('serves FerretDB at the address the local-images profile hands to the services', () => {
+    const app = withLocalImages(skaffold).find((c) => c.metadata.name === 'eventmart')!;
+    const url = new URL(app.deploy.helm.releases[0].setValues['mongodb.url']);
+    expect(byKind('Service', url.hostname, ferretdb()).spec.ports[0].port).toBe(Number(url.port));
+    const set = byKind('StatefulSet', 'mongodb', ferretdb());
+    expect(set.spec.template.spec.containers.map((c: { image: string }) => c.image)).toContain(`ghcr.io/ferretdb/ferretdb:${pinned('FERRETDB_VERSION')}`);
+    // The same pod labels and port as MongoDB's, so the chart's NetworkPolicies let the services in.
+    expect(set.spec.template.metadata.labels).toMatchObject(values.mongodbPod.podLabels);
+    const ports = set.spec.template.spec.containers.flatMap((c: { ports?: { containerPort: number }[] }) => (c.ports ?? []).map((p) => p.containerPort));
+    expect(ports).toEqual([values.mongodbPod.port]);
+    // PostgreSQL only on the pod's loopback: nothing but FerretDB beside it reaches it.
+    expect(set.spec.template.spec.containers.find((c: { name: string }) => c.name === 'postgres').args).toContain('listen_addresses=127.0.0.1');
   });
 
   it('labels the broker and database pods as the NetworkPolicies select them, on the ports they allow', () => {

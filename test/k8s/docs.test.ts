@@ -3,15 +3,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { DAPR_VERSION, SERVICE_NAMES } from './contract';
+import { BROKERS, DAPR_VERSION, SERVICE_NAMES } from './contract';
 import { KUBERNETES_VERSION, ROOT, readYaml, type Manifest } from './tools';
 
 const doc = readFileSync(join(ROOT, 'docs/kubernetes.md'), 'utf8');
- 
+
 const values = parse(readFileSync(join(ROOT, 'charts/eventmart/values.yaml'), 'utf8')) as Record<string, any>;
 const skaffold = readYaml('skaffold.yaml');
 const kind = readYaml('k8s/kind-config.yaml')[0]!;
-const infra = ['k8s/kafka/kafka.yaml', 'k8s/rabbitmq/rabbitmq.yaml', 'k8s/mongodb/mongodb.yaml'].flatMap(readYaml);
+const infra = ['k8s/kafka/kafka.yaml', 'k8s/rabbitmq/rabbitmq.yaml', 'k8s/mongodb/mongodb.yaml', 'k8s/ferretdb/ferretdb.yaml'].flatMap(readYaml);
 const all = (re: RegExp) => [...doc.matchAll(re)].map((m) => m[1]!);
 const unique = (list: string[]) => [...new Set(list)];
 
@@ -20,7 +20,10 @@ const servicePorts = (): Map<string, number[]> => {
   const ports = new Map<string, number[]>();
   for (const name of SERVICE_NAMES) ports.set(name, [values.services[name].port]);
   for (const svc of infra.filter((m: Manifest) => m.kind === 'Service')) {
-    ports.set(svc.metadata.name, svc.spec.ports.map((p: { port: number }) => p.port));
+    ports.set(
+      svc.metadata.name,
+      svc.spec.ports.map((p: { port: number }) => p.port),
+    );
   }
   return ports;
 };
@@ -37,8 +40,10 @@ describe('docs/kubernetes.md', () => {
     const paths = unique(all(/`((?:k8s|components|charts|services|docs)\/[\w./<>-]*)`/g));
     expect(paths.length).toBeGreaterThan(5);
     for (const path of paths) {
-      const concrete = path.replace('<name>', 'order');
-      expect({ path, exists: existsSync(join(ROOT, concrete)) }).toEqual({ path, exists: true });
+      for (const broker of BROKERS) {
+        const concrete = path.replace('<name>', 'order').replace('<broker>', broker);
+        expect({ path: concrete, exists: existsSync(join(ROOT, concrete)) }).toEqual({ path: concrete, exists: true });
+      }
     }
   });
 
@@ -55,6 +60,15 @@ describe('docs/kubernetes.md', () => {
     const used = unique(all(/skaffold (?:dev|delete)[^\n`]* -p (\w+)/g));
     expect(used).toEqual(expect.arrayContaining(['rabbitmq', 'kafka']));
     for (const p of used) expect(profiles.has(p)).toBe(true);
+    // Every profile is explained, and the one that turns on by itself with the variable it reads.
+    for (const p of profiles) {
+      expect({ profile: p, named: doc.includes(`\`${p}\``) || doc.includes(`-p ${p}\``) }).toEqual({ profile: p, named: true });
+    }
+    for (const config of skaffold) {
+      for (const { env } of config.profiles.flatMap((p: { activation?: { env?: string }[] }) => p.activation ?? [])) {
+        if (env) expect(doc).toContain(`\`${env}\``);
+      }
+    }
     for (const config of skaffold) expect(doc).toContain(`\`${config.metadata.name}\``);
     const images = skaffold.flatMap((c) => c.build?.artifacts ?? []).map((a: { image: string }) => a.image);
     for (const image of images) expect(doc).toContain(`\`${image}\``);
@@ -71,7 +85,9 @@ describe('docs/kubernetes.md', () => {
     ]);
     // Inside a pod, not on your machine: Kafka's own address, the sidecar's trace endpoint.
     const insidePods = [9092, 4317];
-    const used = unique(all(/localhost:(\d+)/g)).map(Number).filter((p) => !insidePods.includes(p));
+    const used = unique(all(/localhost:(\d+)/g))
+      .map(Number)
+      .filter((p) => !insidePods.includes(p));
     expect(used).toEqual(expect.arrayContaining([8080, 3000]));
     for (const port of used) expect({ port, open: open.has(port) }).toEqual({ port, open: true });
   });

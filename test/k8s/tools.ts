@@ -2,7 +2,7 @@
 // them. The paths come from the script itself (`--print`), so the two never disagree.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
@@ -28,10 +28,7 @@ export function tools(): Tools {
   const found = { helm, kubeconform, kubeScore, k8scheck, kubernetesSchemas, crdSchemas, skaffoldSchema } as Record<string, string | undefined>;
   const missing = Object.entries(found).filter(([, path]) => !path || !existsSync(path));
   if (missing.length > 0) {
-    throw new Error(
-      `missing k8s test tools: ${missing.map(([name, path]) => `${name} (${path})`).join(', ')}.\n` +
-        `Run: bash ${SCRIPT}`,
-    );
+    throw new Error(`missing k8s test tools: ${missing.map(([name, path]) => `${name} (${path})`).join(', ')}.\n` + `Run: bash ${SCRIPT}`);
   }
   cached = found as unknown as Tools;
   return cached;
@@ -90,7 +87,6 @@ export const PROFILES: Record<string, Record<string, string | number | boolean>>
   },
 };
 
- 
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; [k: string]: any }; [k: string]: any };
 
 export function parseManifests(text: string): Manifest[] {
@@ -119,10 +115,85 @@ export function kubeconform(paths: string[]): RunResult {
   return run(t.kubeconform, [
     '-strict',
     '-summary',
-    '-output', 'json',
-    '-kubernetes-version', KUBERNETES_VERSION,
-    '-schema-location', join(t.kubernetesSchemas, '{{ .ResourceKind }}{{ .KindSuffix }}.json'),
-    '-schema-location', join(t.crdSchemas, '{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json'),
+    '-output',
+    'json',
+    '-kubernetes-version',
+    KUBERNETES_VERSION,
+    '-schema-location',
+    join(t.kubernetesSchemas, '{{ .ResourceKind }}{{ .KindSuffix }}.json'),
+    '-schema-location',
+    join(t.crdSchemas, '{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json'),
     ...paths,
   ]);
+}
+
+/** The two ways skaffold.yaml deploys the platform: k8s/platform/<broker>/<variant>/. */
+export const PLATFORM_VARIANTS = ['upstream', 'local'] as const;
+export const platformDir = (broker: string, variant: string) => `k8s/platform/${broker}/${variant}`;
+
+/**
+ * `kubectl kustomize DIR` without depending on a kubectl: k8scheck's kustomize subcommand runs
+ * the kustomize API that kubectl 1.34 embeds, with kubectl's options. Throws with its message.
+ */
+export function kustomize(dir: string): string {
+  const result = run(tools().k8scheck, ['kustomize', dir]);
+  if (result.status !== 0) throw new Error(`kustomize ${dir} failed:\n${result.stderr}`);
+  return result.stdout;
+}
+
+/**
+ * The kubectls that skaffold may run `kubectl kustomize` with here: the one `npm run cluster`
+ * builds (scripts/cluster/versions.sh) and one on the system, whichever exist.
+ */
+export function kubectls(): string[] {
+  const version = /^KUBERNETES_VERSION=(\S+)$/m.exec(readFileSync(join(ROOT, 'scripts/cluster/versions.sh'), 'utf8'))?.[1];
+  const cache = process.env.EVENTMART_CACHE || join(homedir(), '.cache/eventmart');
+  const candidates = [...(version ? [join(cache, `kubernetes-${version}`, 'kubectl')] : []), '/usr/bin/kubectl', '/usr/local/bin/kubectl'];
+  return candidates.filter((path) => existsSync(path));
+}
+
+/** Every container image a list of manifests names (containers and init containers). */
+export function imagesOf(manifests: Manifest[]): string[] {
+  return manifests.flatMap((m) => {
+    const spec = m.spec?.template?.spec ?? m.spec?.jobTemplate?.spec?.template?.spec;
+    return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c: { image: string }) => c.image);
+  });
+}
+
+/** A JSON Pointer's segments (RFC 6901). */
+const pointer = (path: string) =>
+  path
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+
+/**
+ * A skaffold profile's JSON Patches applied to a copy of its config, as skaffold applies them:
+ * a remove or replace of a path that does not exist, or an add below one, throws.
+ */
+export function applyPatches<T>(config: T, patches: { op: string; path: string; value?: unknown }[]): T {
+  const copy = structuredClone(config) as Record<string, any>;
+  for (const { op, path, value } of patches) {
+    const keys = pointer(path);
+    const last = keys.pop()!;
+    let parent: any = copy;
+    for (const key of keys) {
+      if (parent === null || typeof parent !== 'object' || !(key in parent)) throw new Error(`${op} ${path}: no ${key}`);
+      parent = parent[key];
+    }
+    if (parent === null || typeof parent !== 'object') throw new Error(`${op} ${path}: not an object or array`);
+    const exists = last in parent;
+    if (op === 'add') {
+      if (Array.isArray(parent)) parent.splice(last === '-' ? parent.length : Number(last), 0, value);
+      else parent[last] = value;
+    } else if (op === 'remove' || op === 'replace') {
+      if (!exists) throw new Error(`${op} ${path}: nothing there`);
+      if (op === 'replace') parent[last] = value;
+      else if (Array.isArray(parent)) parent.splice(Number(last), 1);
+      else delete parent[last];
+    } else {
+      throw new Error(`unsupported patch op ${op}`);
+    }
+  }
+  return copy as T;
 }

@@ -2,9 +2,25 @@
 // of the pinned kind node and the Dapr and KEDA CRD schemas; the kind config decoded the way
 // kind decodes it; skaffold.yaml against skaffold's JSON Schema. Each check is also shown to
 // fail on a broken field, so none of them can pass by checking nothing.
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROFILES, ROOT, kubeconform, parseManifests, renderChart, run, tempFile, tools } from './tools';
+import { BROKERS } from './contract';
+import {
+  PLATFORM_VARIANTS,
+  PROFILES,
+  ROOT,
+  imagesOf,
+  kubeconform,
+  kubectls,
+  kustomize,
+  parseManifests,
+  platformDir,
+  renderChart,
+  run,
+  tempFile,
+  tools,
+} from './tools';
 
 interface KubeconformReport {
   resources: { filename: string; kind: string; name: string; status: string; msg: string }[];
@@ -23,6 +39,15 @@ const yamlFiles = (dir: string): string[] =>
     .map((f) => join(dir, f));
 
 const KIND_CONFIG = 'k8s/kind-config.yaml';
+/** kustomize's own files: not Kubernetes objects, checked by rendering them (below). */
+const isKustomization = (f: string) => /(^|\/)kustomization\.ya?ml$/.test(f);
+
+/** Every broker × image variant of the platform, e.g. ['kafka', 'local']. */
+const PLATFORMS = BROKERS.flatMap((broker) => PLATFORM_VARIANTS.map((variant) => [broker, variant] as [string, string]));
+
+/** The images of a rendered variant that break its rule: local ones only, or no local one. */
+const wrongImages = (variant: string, text: string) =>
+  imagesOf(parseManifests(text)).filter((image) => image.startsWith('eventmart.local/') !== (variant === 'local'));
 
 describe('kubeconform -strict', () => {
   it.each(Object.keys(PROFILES))('accepts every manifest the chart renders with the %s values', (profile) => {
@@ -34,19 +59,54 @@ describe('kubeconform -strict', () => {
     expect(status).toBe(0);
   });
 
-  it('accepts every file in components/ and k8s/ (the kind config is checked below)', () => {
-    const files = [...yamlFiles('components'), ...yamlFiles('k8s').filter((f) => f !== KIND_CONFIG)];
+  it('accepts every manifest in components/ and k8s/ (the kind config and the kustomizations are checked below)', () => {
+    const all = [...yamlFiles('components'), ...yamlFiles('k8s')];
+    const files = all.filter((f) => f !== KIND_CONFIG && !isKustomization(f));
+    // Only kustomize's files are left out: one per platform part and one per platform variant.
+    expect(all.filter(isKustomization)).toHaveLength(4 + PLATFORMS.length);
+    expect(files).toEqual(
+      expect.arrayContaining(['k8s/ferretdb/ferretdb.yaml', 'k8s/mongodb/mongodb.yaml', 'k8s/kafka/kafka.yaml', 'k8s/rabbitmq/rabbitmq.yaml']),
+    );
     const count = files.reduce((n, f) => n + parseManifests(readFileSync(join(ROOT, f), 'utf8')).length, 0);
     const { status, report: r } = report(files);
     expect(r.resources).toEqual([]);
     expect(r.summary).toEqual({ valid: count, invalid: 0, errors: 0, skipped: 0 });
     expect(status).toBe(0);
-    // Both brokers' components, configurations and resiliency, and every StatefulSet.
-    expect(count).toBeGreaterThanOrEqual(6 + 8);
+    // Both brokers' components, configurations and resiliency, and every StatefulSet and Service.
+    expect(count).toBeGreaterThanOrEqual(8 + 8);
+  });
+
+  it.each(PLATFORMS)('accepts every manifest of the platform k8s/platform/%s/%s as kustomize renders it', (broker, variant) => {
+    const text = kustomize(platformDir(broker, variant));
+    const manifests = parseManifests(text);
+    // The broker and the database, each a StatefulSet behind its Service.
+    expect(
+      manifests
+        .filter((m) => m.kind === 'StatefulSet')
+        .map((m) => m.metadata.name)
+        .sort(),
+    ).toEqual([broker, 'mongodb'].sort());
+    const { status, report: r } = report([tempFile(`${broker}-${variant}.yaml`, text)]);
+    expect(r.resources).toEqual([]);
+    expect(r.summary).toEqual({ valid: manifests.length, invalid: 0, errors: 0, skipped: 0 });
+    expect(status).toBe(0);
+  });
+
+  it('rejects a misspelt field in the rendered platform', () => {
+    const text = kustomize(platformDir('kafka', 'local'));
+    expect(text).toContain('serviceName: mongodb');
+    const { status, report: r } = report([tempFile('broken.yaml', text.replace('serviceName: mongodb', 'serviceNme: mongodb'))]);
+    expect(status).toBe(1);
+    expect(r.resources.map((x) => x.msg).join('\n')).toMatch(/additional properties 'serviceNme' not allowed/);
   });
 
   it.each([
-    ['a misspelt field in a Deployment', 'readOnlyRootFilesystem: true', 'readOnlyRootFilesytem: true', /additional properties 'readOnlyRootFilesytem' not allowed/],
+    [
+      'a misspelt field in a Deployment',
+      'readOnlyRootFilesystem: true',
+      'readOnlyRootFilesytem: true',
+      /additional properties 'readOnlyRootFilesytem' not allowed/,
+    ],
     ['a string where a port number goes', 'containerPort: 3001', 'containerPort: "3001"', /got string, want (null or )?integer/],
   ])('rejects %s', (_what, from, to, message) => {
     const broken = renderChart().replace(from, to);
@@ -57,11 +117,42 @@ describe('kubeconform -strict', () => {
   });
 
   it.each([
-    ['a misspelt field in the pub/sub Component', 'components/kafka/pubsub.yaml', 'initTimeout:', 'initTimout:', /additional properties 'initTimout' not allowed/],
-    ['a misspelt field in the Resiliency', 'components/rabbitmq/resiliency.yaml', 'maxRetries: 20', 'maxRetry: 20', /additional properties 'maxRetry' not allowed/],
+    [
+      'a misspelt field in the pub/sub Component',
+      'components/kafka/pubsub.yaml',
+      'initTimeout:',
+      'initTimout:',
+      /additional properties 'initTimout' not allowed/,
+    ],
+    [
+      'a misspelt field in the Resiliency',
+      'components/rabbitmq/resiliency.yaml',
+      'maxRetries: 20',
+      'maxRetry: 20',
+      /additional properties 'maxRetry' not allowed/,
+    ],
     ['a number where the Configuration wants a string', 'components/kafka/configuration.yaml', 'samplingRate: "1"', 'samplingRate: 1', /want string/],
-    ['a misspelt metadata field of a CRD object', 'components/kafka/pubsub.yaml', '  name: pubsub', '  nmae: pubsub', /additional properties 'nmae' not allowed/],
-    ['a misspelt field in a StatefulSet', 'k8s/mongodb/mongodb.yaml', 'serviceName: mongodb', 'serviceNme: mongodb', /additional properties 'serviceNme' not allowed/],
+    [
+      'a misspelt metadata field of a CRD object',
+      'components/kafka/pubsub.yaml',
+      '  name: pubsub',
+      '  nmae: pubsub',
+      /additional properties 'nmae' not allowed/,
+    ],
+    [
+      'a misspelt field in a StatefulSet',
+      'k8s/mongodb/mongodb.yaml',
+      'serviceName: mongodb',
+      'serviceNme: mongodb',
+      /additional properties 'serviceNme' not allowed/,
+    ],
+    [
+      'a misspelt field in the FerretDB pod',
+      'k8s/ferretdb/ferretdb.yaml',
+      'readOnlyRootFilesystem: true',
+      'readOnlyRootFilesytem: true',
+      /additional properties 'readOnlyRootFilesytem' not allowed/,
+    ],
   ])('rejects %s', (_what, file, from, to, message) => {
     const text = readFileSync(join(ROOT, file), 'utf8');
     expect(text).toContain(from);
@@ -75,6 +166,59 @@ describe('kubeconform -strict', () => {
     expect(status).toBe(1);
     expect(r.summary.errors).toBe(1);
   });
+});
+
+describe('the platform kustomizations', () => {
+  it.each(PLATFORMS)('k8s/platform/%s/%s names the images its variant allows: eventmart.local/* only when local, none otherwise', (broker, variant) => {
+    const text = kustomize(platformDir(broker, variant));
+    expect(imagesOf(parseManifests(text)).length).toBeGreaterThanOrEqual(2);
+    expect(wrongImages(variant, text)).toEqual([]);
+  });
+
+  /** A copy of k8s/ in a temporary folder with one platform variant's kustomization edited. */
+  const copyOf = (broker: string, variant: string, edit: (text: string) => string) => {
+    const root = mkdtempSync(join(tmpdir(), 'eventmart-kustomize-'));
+    cpSync(join(ROOT, 'k8s'), join(root, 'k8s'), { recursive: true });
+    const file = join(root, platformDir(broker, variant), 'kustomization.yaml');
+    writeFileSync(file, edit(readFileSync(file, 'utf8')));
+    return join(root, platformDir(broker, variant));
+  };
+
+  it('a copy renders as the original does, so the broken copies below differ only in their edit', () => {
+    expect(kustomize(copyOf('rabbitmq', 'local', (t) => t))).toBe(kustomize(platformDir('rabbitmq', 'local')));
+  });
+
+  it('catches a local variant that leaves an upstream image in place', () => {
+    const dir = copyOf('kafka', 'local', (t) => t.replace('newName: eventmart.local/ferretdb', 'newName: ghcr.io/ferretdb/ferretdb'));
+    expect(wrongImages('local', kustomize(dir))).toEqual(['ghcr.io/ferretdb/ferretdb:1.24.2']);
+  });
+
+  it('catches an upstream variant that names a local image', () => {
+    const dir = copyOf('rabbitmq', 'upstream', (t) => `${t}images:\n  - name: mongo\n    newName: eventmart.local/mongo\n`);
+    expect(wrongImages('upstream', kustomize(dir))).toEqual([expect.stringMatching(/^eventmart\.local\/mongo:/)]);
+  });
+
+  it('fail to render with a misspelt field or a missing part', () => {
+    expect(() => kustomize(copyOf('kafka', 'upstream', (t) => t.replace('resources:', 'resource:')))).toThrow(/unknown field|invalid Kustomization/i);
+    expect(() => kustomize(copyOf('kafka', 'upstream', (t) => t.replace('../../../mongodb', '../../../mongod')))).toThrow(/mongod/);
+  });
+
+  const versions = kubectls();
+  (versions.length > 0 ? it.each(versions) : it.skip.each(['(no kubectl on this machine)']))(
+    'render the same with %s kustomize as with k8scheck',
+    (kubectl) => {
+      for (const [broker, variant] of PLATFORMS) {
+        const result = run(kubectl, ['kustomize', platformDir(broker, variant)]);
+        expect(result.stderr).toBe('');
+        expect(result.status).toBe(0);
+        expect({ broker, variant, manifests: parseManifests(result.stdout) }).toEqual({
+          broker,
+          variant,
+          manifests: parseManifests(kustomize(platformDir(broker, variant))),
+        });
+      }
+    },
+  );
 });
 
 describe('the kind config', () => {

@@ -1,7 +1,8 @@
 // Command k8scheck holds the checks of the Kubernetes files that no off-the-shelf tool
 // here does: decoding the kind config strictly, turning CRDs into JSON Schemas that
-// kubeconform reads, validating a YAML file against a JSON Schema (skaffold.yaml), and parsing
-// Dockerfiles the way BuildKit does.
+// kubeconform reads, validating a YAML file against a JSON Schema (skaffold.yaml), parsing
+// Dockerfiles the way BuildKit does, and rendering a kustomization the way `kubectl kustomize`
+// does (the same kustomize API that kubectl 1.34 embeds), for machines without a kubectl.
 // scripts/toolchain/k8s-tools.sh builds it into the tool cache; test/k8s runs it.
 package main
 
@@ -18,6 +19,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	yamlv3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 )
 
@@ -25,7 +28,8 @@ const usage = `usage:
   k8scheck kind-config FILE               decode a kind Cluster config strictly, print a JSON summary
   k8scheck crd-schemas OUTDIR CRD.yaml...  write strict JSON Schemas OUTDIR/<group>/<kind>_<version>.json
   k8scheck jsonschema SCHEMA FILE.yaml     validate every YAML document in FILE against SCHEMA
-  k8scheck dockerfile FILE...              parse Dockerfiles with BuildKit's parser and linter`
+  k8scheck dockerfile FILE...              parse Dockerfiles with BuildKit's parser and linter
+  k8scheck kustomize DIR                   render a kustomization to stdout, as kubectl kustomize DIR does`
 
 func main() {
 	if len(os.Args) < 2 {
@@ -41,6 +45,8 @@ func main() {
 		err = needArgs(args, 2, func() error { return validateYAML(args[0], args[1]) })
 	case "dockerfile":
 		err = needArgs(args, 1, func() error { return checkDockerfiles(args) })
+	case "kustomize":
+		err = needArgs(args, 1, func() error { return kustomize(args[0], os.Stdout) })
 	default:
 		err = errors.New(usage)
 	}
@@ -199,6 +205,24 @@ func objectMetaSchema() map[string]any {
 		},
 		"additionalProperties": false,
 	}
+}
+
+// kustomize builds DIR with the options `kubectl kustomize DIR` passes: resources only from
+// within the kustomization's root, no plugins, and the order the kustomization asks for (the
+// legacy order when it asks for none).
+func kustomize(dir string, out io.Writer) error {
+	options := krusty.MakeDefaultOptions()
+	options.Reorder = krusty.ReorderOptionUnspecified
+	resources, err := krusty.MakeKustomizer(options).Run(filesys.MakeFsOnDisk(), dir)
+	if err != nil {
+		return err
+	}
+	text, err := resources.AsYaml()
+	if err != nil {
+		return err
+	}
+	_, err = out.Write(text)
+	return err
 }
 
 func validateYAML(schemaPath, file string) error {
