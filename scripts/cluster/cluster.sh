@@ -74,6 +74,7 @@ environment() {
   if [ "$choice" = local ]; then
     echo "export EVENTMART_IMAGES=local"
     echo "export EVENTMART_DAPR_CHART=$STATE/dapr-chart-$DAPR_VERSION/dapr"
+    echo "export EVENTMART_NODE_IMAGE=$(cat "$STATE/node-base-image" 2>/dev/null)"
   else
     echo "unset EVENTMART_IMAGES EVENTMART_DAPR_CHART"
   fi
@@ -97,7 +98,7 @@ preflight() {
   done
 }
 
-node_image="" images=()
+node_image="" node_base="" images=()
 # Everything but the cluster: the engine, the tools and, where needed, the local images.
 prepare() {
   eval "$(bash "$HERE/docker.sh")"
@@ -105,9 +106,23 @@ prepare() {
   choose_images
   if [ "$images_choice" = local ]; then
     node_image=$(timed "kind node image ready" bash "$HERE/node-image.sh" | tail -n 1)
-    local listed
-    listed=$(timed "images ready" bash "$HERE/images.sh" --brokers "$brokers")
-    mapfile -t images <<<"$listed"
+    local listed ref stable
+    listed=$(timed "images ready" bash "$HERE/images.sh")
+    # images.sh names each image by version and recipe (name:1.2.3-<hash>); the manifests
+    # (k8s/platform/*/local, the Dapr chart's tag) name the version only: tag that too.
+    # The cluster needs all but the build-only ones (Debian base, Node base).
+    for ref in $listed; do
+      stable=$(sed -E 's/-[0-9a-f]{8}$//' <<<"$ref")
+      [ "$stable" = "$ref" ] || docker tag "$ref" "$stable"
+      case "$ref" in
+        */node:* ) node_base=$stable ;;
+        */debian:* | *-rootfs:*) ;;
+        */kafka:*) [[ " $brokers " == *" kafka "* ]] && images+=("$stable") ;;
+        */rabbitmq:*) [[ " $brokers " == *" rabbitmq "* ]] && images+=("$stable") ;;
+        *) images+=("$stable") ;;
+      esac
+    done
+    echo "$node_base" >"$STATE/node-base-image"
     # The official Dapr chart, from the dapr module the control plane was built from.
     if [ ! -f "$STATE/dapr-chart-$DAPR_VERSION/dapr/Chart.yaml" ]; then
       local dapr_dir
@@ -122,7 +137,6 @@ prepare() {
 }
 
 up() {
-  local image
   prepare
   local create_args=(--name "$NAME" --config "$REPO_ROOT/k8s/kind-config.yaml" --wait 3m)
   [ -z "$node_image" ] || create_args+=(--image "$node_image")
@@ -137,15 +151,8 @@ up() {
       fail "kind create cluster failed; node logs in $STATE/create-logs"
     fi
   fi
-  if [ ${#images[@]} -gt 0 ]; then
-    # Only what the node lacks: kind load copies whole images.
-    local present missing=()
-    present=$(docker exec "$NAME-control-plane" ctr -n k8s.io images list -q 2>/dev/null || true)
-    for image in "${images[@]}"; do
-      grep -qx "$image" <<<"$present" || grep -qx "docker.io/$image" <<<"$present" || missing+=("$image")
-    done
-    [ ${#missing[@]} -eq 0 ] || timed "images loaded into the node" kind load docker-image --name "$NAME" "${missing[@]}"
-  fi
+  # kind load skips an image the node already holds with the same id.
+  [ ${#images[@]} -eq 0 ] || timed "images loaded into the node" kind load docker-image --name "$NAME" "${images[@]}" >&2
   kubectl config use-context "kind-$NAME" >/dev/null
   say "cluster $NAME ready in $(($(date +%s) - started)) s (context kind-$NAME). Next:"
   say '  eval "$(npm run -s cluster -- env)"'
