@@ -99,7 +99,7 @@ build_cni() {
 ETCD_DIR="$EVENTMART_CACHE/etcd-$ETCD_VERSION"
 build_etcd() {
   go_build etcd "go.etcd.io/etcd/server/v3 $ETCD_VERSION" 0 "" "" go.etcd.io/etcd/server/v3
-  mv "$out/v3" "$out/etcd"  # go names the binary after the module's last path element
+  mv "$out/server" "$out/etcd"  # go names it after the module path without its /v3: "server"
 }
 
 # --- CoreDNS with our lean plugin list: keyed by the recipe (main.go) as well as the version.
@@ -143,14 +143,14 @@ build_rootfs() {
 # ==== Images: all built here with the legacy builder (Debian's Docker 20.10 has no buildx).
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
 docker_build() {  # docker_build <tag> <context dir>
-  DOCKER_BUILDKIT=0 docker build -q -t "$1" "$2" >&2 || fail "docker build of $1 failed"
+  DOCKER_BUILDKIT=0 docker build -q -t "$1" "$2" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; fail "docker build of $1 failed"; }
 }
 
 # `binary_image <tag> <from> <binary> [<path in image>]`: one binary, nothing else (no shell, no libc:
 # every binary here is static). kubeadm's manifests name commands without a path: PATH is set.
+# Rebuilt with every node image (seconds): their tags carry upstream versions, not our recipe.
 binary_image() {
   local tag="$1" from="$2" bin="$3" dest="${4:-/usr/local/bin/$(basename "$3")}" ctx
-  have_image "$tag" && return 0
   ctx="$WORK/ctx-$(basename "$bin")-$RANDOM"
   mkdir -p "$ctx" && cp "$bin" "$ctx/"
   printf 'FROM %s\nCOPY %s %s\nENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin\nENTRYPOINT ["%s"]\n' \
@@ -213,8 +213,8 @@ node_base_image() {
     "$r"/lib/systemd/system/sockets.target.wants/*initctl* "$r"/lib/systemd/system/basic.target.wants/*
   echo "ReadKMsg=no" >>"$r/etc/systemd/journald.conf"
   ln -sf /usr/lib/systemd/systemd "$r/sbin/init"
-  systemctl --root="$r" enable kubelet.service containerd.service undo-mount-hacks.service >&2
-  systemctl --root="$r" mask systemd-binfmt.service >&2
+  systemctl --root="$r" enable kubelet.service containerd.service undo-mount-hacks.service 2>/dev/null
+  systemctl --root="$r" mask systemd-binfmt.service 2>/dev/null
   # Our binaries. runc is Debian's (/usr/sbin/runc, from the package list).
   install -m 0755 "$CONTAINERD_DIR"/{containerd,ctr,containerd-shim-runc-v2} "$r/usr/local/bin/"
   install -m 0755 "$CNI_DIR"/{host-local,loopback,ptp,portmap} "$r/opt/cni/bin/"
@@ -229,7 +229,7 @@ node_base_image() {
     >"$r/kind/manifests/default-storage.yaml"
   # Docker 20.10's import rejects STOPSIGNAL in --change: add it with a one-line Dockerfile.
   tar -C "$r" --numeric-owner -c . | docker import --change 'ENV container=docker' \
-    --change 'ENTRYPOINT ["/usr/local/bin/entrypoint","/sbin/init"]' - "$NODE_BASE-import" >&2
+    --change 'ENTRYPOINT ["/usr/local/bin/entrypoint","/sbin/init"]' - "$NODE_BASE-import" >/dev/null
   rm -rf "$r"
   mkdir -p "$WORK/ctx-base" && printf 'FROM %s\nSTOPSIGNAL SIGRTMIN+3\n' "$NODE_BASE-import" >"$WORK/ctx-base/Dockerfile"
   docker_build "$NODE_BASE" "$WORK/ctx-base"
@@ -239,9 +239,8 @@ node_base_image() {
 # Preload the images into the node's containerd as kind's nodeimage does: run the base container,
 # start containerd in it, `ctr images import` them pinned, `docker commit` with kind's entrypoint.
 node_image() {
-  local id="eventmart-node-build-$$" images
+  local id="$BUILD_CONTAINER" images
   docker rm -f "$id" >/dev/null 2>&1 || true
-  trap 'docker rm -f "$id" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
   control_plane_images >"$WORK/images"  # not in a subshell: its `fail` must stop the build
   mapfile -t images <"$WORK/images"
   docker save "${images[@]}" >"$WORK/images.tar" || fail "docker save of ${images[*]} failed"
@@ -252,9 +251,10 @@ node_image() {
   for i in $(seq 30); do docker exec --privileged "$id" ctr info >/dev/null 2>&1 && break; sleep 1; done
   docker exec --privileged "$id" ctr info >/dev/null || fail "containerd did not start in the build container $id"
   docker exec -i --privileged "$id" ctr --namespace=k8s.io images import --label=io.cri-containerd.pinned=pinned \
-    --all-platforms --no-unpack --digests - <"$WORK/images.tar" >&2 || fail "ctr images import failed"
+    --all-platforms --no-unpack --digests - <"$WORK/images.tar" >"$WORK/import.log" 2>&1 \
+    || { cat "$WORK/import.log" >&2; fail "ctr images import failed"; }
   for i in "${images[@]}"; do
-    docker exec --privileged "$id" ctr --namespace=k8s.io images list -q | grep -qx "$(docker_ref "$i")" \
+    docker exec --privileged "$id" ctr --namespace=k8s.io images list -q 2>/dev/null | grep -qx "$(docker_ref "$i")" \
       || fail "$i is missing from the node's containerd after the import"
   done
   docker exec --privileged "$id" pkill containerd || true
@@ -291,7 +291,8 @@ HELPER_IMAGE="$LOCAL_REGISTRY/local-path-helper:$(basename "$ROOTFS_DIR")"
 docker version >/dev/null 2>&1 || fail "no Docker engine at ${DOCKER_HOST:-the default socket} (eval \"\$(bash scripts/cluster/docker.sh)\")"
 if ! have_image "$IMAGE"; then
   WORK="$(mktemp -d /var/tmp/eventmart-node-image.XXXXXX)"
-  trap 'rm -rf "$WORK"' EXIT
+  BUILD_CONTAINER="eventmart-node-build-$$"
+  trap 'docker rm -f "$BUILD_CONTAINER" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
   have_image "$ROOTFS_IMAGE" || timed "docker import of the Debian rootfs" docker import "$ROOTFS_DIR/rootfs.tar" "$ROOTFS_IMAGE" >/dev/null
   timed "node base image $NODE_BASE" node_base_image
   timed "node image $IMAGE (images preloaded)" node_image
