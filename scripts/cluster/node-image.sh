@@ -253,9 +253,10 @@ node_image() {
   docker exec -i --privileged "$id" ctr --namespace=k8s.io images import --label=io.cri-containerd.pinned=pinned \
     --all-platforms --no-unpack --digests - <"$WORK/images.tar" >"$WORK/import.log" 2>&1 \
     || { cat "$WORK/import.log" >&2; fail "ctr images import failed"; }
+  # Listed once into a file: `ctr ... | grep -q` fails under pipefail when grep stops reading early.
+  docker exec --privileged "$id" ctr --namespace=k8s.io images list -q >"$WORK/imported" 2>/dev/null
   for i in "${images[@]}"; do
-    docker exec --privileged "$id" ctr --namespace=k8s.io images list -q 2>/dev/null | grep -qx "$(docker_ref "$i")" \
-      || fail "$i is missing from the node's containerd after the import"
+    grep -qx "$(docker_ref "$i")" "$WORK/imported" || fail "$i is missing from the node's containerd after the import"
   done
   docker exec --privileged "$id" pkill containerd || true
   for i in $(seq 30); do docker exec "$id" pgrep -x containerd >/dev/null || break; sleep 1; done
