@@ -4,8 +4,10 @@
 # once per version into $EVENTMART_CACHE/<part>-<version>[-<recipe hash>]/ and reused after that.
 # Progress goes to stderr; stdout gets only the image reference, present in the engine at DOCKER_HOST.
 #   bash scripts/cluster/node-image.sh              # everything, then print the image
-#   bash scripts/cluster/node-image.sh kubernetes   # only some parts (kubernetes containerd runc cni
-#                                                   # etcd coredns pause local-path rootfs), no image
+#   bash scripts/cluster/node-image.sh kubernetes   # only some parts (kubernetes containerd cni etcd
+#                                                   # coredns pause local-path rootfs), no image
+# runc is Debian's package inside the node (no build). Needs root (debootstrap) and a Docker engine
+# that can run privileged containers here (scripts/cluster/docker.sh, with its runc wrapper).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/../toolchain/lib.sh"
@@ -33,15 +35,15 @@ timed() {
 cached() {
   local dir="$1" fn="$2"
   [ -e "$dir/.done" ] && return 0
-  mkdir -p "$(dirname "$dir")"
-  exec {lock}>"$dir.lock"
+  mkdir -p "$EVENTMART_CACHE/.locks"
+  exec {lock}>"$EVENTMART_CACHE/.locks/$(basename "$dir")"
   flock "$lock"
   if [ ! -e "$dir/.done" ]; then
     rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
     out="$dir.tmp" timed "$(basename "$dir")" "$fn"
     touch "$dir.tmp/.done" && rm -rf "$dir" && mv "$dir.tmp" "$dir"
   fi
-  flock -u "$lock"
+  exec {lock}>&-
 }
 
 # Downloads a wrapper module's dependencies first, so a version the proxy refuses is named plainly.
@@ -268,6 +270,9 @@ docker_ref() { case "$1" in */*.*/*|*.*/*|localhost/*) echo "$1" ;; */*) echo "d
 
 # ==== main
 PARTS=("$@")
+for p in "${PARTS[@]}"; do
+  case "$p" in kubernetes|containerd|cni|etcd|coredns|local-path|pause|rootfs) ;; *) fail "unknown part $p" ;; esac
+done
 want() { [ ${#PARTS[@]} = 0 ] || [[ " ${PARTS[*]} " == *" $1 "* ]]; }
 want kubernetes && cached "$K8S_DIR" build_kubernetes
 want containerd && cached "$CONTAINERD_DIR" build_containerd
