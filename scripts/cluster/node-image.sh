@@ -251,7 +251,7 @@ node_image() {
   docker exec --privileged "$id" bash -c 'nohup containerd >/dev/null 2>&1 &'
   local i
   for i in $(seq 30); do docker exec --privileged "$id" ctr info >/dev/null 2>&1 && break; sleep 1; done
-  docker exec --privileged "$id" ctr info >/dev/null || fail "containerd did not start in the build container $id"
+  docker exec --privileged "$id" ctr info >/dev/null 2>&1 || fail "containerd did not start in the build container $id"
   docker exec -i --privileged "$id" ctr --namespace=k8s.io images import --label=io.cri-containerd.pinned=pinned \
     --all-platforms --no-unpack --digests - <"$WORK/images.tar" >"$WORK/import.log" 2>&1 \
     || { cat "$WORK/import.log" >&2; fail "ctr images import failed"; }
