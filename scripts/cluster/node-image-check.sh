@@ -55,5 +55,8 @@ done
 [ "$phase" = Succeeded ] || { k describe pod check >&2; fail "the check pod ended $phase"; }
 [ "$(k get pvc check -o jsonpath='{.status.phase}')" = Bound ] || fail "the PVC did not bind"
 k logs check | grep -q 'kubernetes.default' || fail "pod DNS did not resolve kubernetes.default"
+# `kind load` asks the node's crictl whether it has the image: a second load must be a no-op.
+loaded="$("$KIND" load docker-image --name "$NAME" "$helper" 2>&1)"  # not piped to grep -q (pipefail)
+grep -q 'already present' <<<"$loaded" || fail "kind load docker-image did not see $helper on the node (crictl missing?)"
 step "node memory: $(docker stats --no-stream --format '{{.MemUsage}}' "$NAME-control-plane")"
 step "ok: $image boots; node Ready, CoreDNS, kube-proxy, local-path-provisioner up, PVC bound, DNS in pods"

@@ -4,8 +4,8 @@
 # once per version into $EVENTMART_CACHE/<part>-<version>[-<recipe hash>]/ and reused after that.
 # Progress goes to stderr; stdout gets only the image reference, present in the engine at DOCKER_HOST.
 #   bash scripts/cluster/node-image.sh              # everything, then print the image
-#   bash scripts/cluster/node-image.sh kubernetes   # only some parts (kubernetes containerd cni etcd
-#                                                   # coredns pause local-path rootfs), no image
+#   bash scripts/cluster/node-image.sh kubernetes   # only some parts (kubernetes containerd cni crictl
+#                                                   # etcd coredns pause local-path rootfs), no image
 # runc is Debian's package inside the node (no build). Needs root (debootstrap) and a Docker engine
 # that can run privileged containers here (scripts/cluster/docker.sh, with its runc wrapper).
 set -euo pipefail
@@ -96,6 +96,14 @@ build_cni() {
   local x=github.com/containernetworking/plugins/plugins
   go_build cni "github.com/containernetworking/plugins $CNI_PLUGINS_VERSION" 0 "" "" \
     $x/ipam/host-local $x/main/loopback $x/main/ptp $x/meta/portmap
+}
+
+# --- crictl: `kind load docker-image` asks it whether the node has an image already (without it,
+# every load imports again), and `kind export logs` lists images with it.
+CRICTL_DIR="$EVENTMART_CACHE/crictl-$CRICTL_VERSION"
+build_crictl() {
+  go_build crictl "sigs.k8s.io/cri-tools $CRICTL_VERSION" 0 "" \
+    "-X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL_VERSION" sigs.k8s.io/cri-tools/cmd/crictl
 }
 
 ETCD_DIR="$EVENTMART_CACHE/etcd-$ETCD_VERSION"
@@ -219,6 +227,7 @@ node_base_image() {
   systemctl --root="$r" mask systemd-binfmt.service 2>/dev/null
   # Our binaries. runc is Debian's (/usr/sbin/runc, from the package list).
   install -m 0755 "$CONTAINERD_DIR"/{containerd,ctr,containerd-shim-runc-v2} "$r/usr/local/bin/"
+  install -m 0755 "$CRICTL_DIR/crictl" "$r/usr/local/bin/"
   install -m 0755 "$CNI_DIR"/{host-local,loopback,ptp,portmap} "$r/opt/cni/bin/"
   install -m 0755 "$K8S_DIR"/{kubeadm,kubelet,kubectl} "$r/usr/bin/"
   "$CONTAINERD_DIR/ctr" oci spec \
@@ -271,12 +280,13 @@ docker_ref() { case "$1" in */*.*/*|*.*/*|localhost/*) echo "$1" ;; */*) echo "d
 # ==== main
 PARTS=("$@")
 for p in "${PARTS[@]}"; do
-  case "$p" in kubernetes|containerd|cni|etcd|coredns|local-path|pause|rootfs) ;; *) fail "unknown part $p" ;; esac
+  case "$p" in kubernetes|containerd|cni|crictl|etcd|coredns|local-path|pause|rootfs) ;; *) fail "unknown part $p" ;; esac
 done
 want() { [ ${#PARTS[@]} = 0 ] || [[ " ${PARTS[*]} " == *" $1 "* ]]; }
 want kubernetes && cached "$K8S_DIR" build_kubernetes
 want containerd && cached "$CONTAINERD_DIR" build_containerd
 want cni && cached "$CNI_DIR" build_cni
+want crictl && cached "$CRICTL_DIR" build_crictl
 want etcd && cached "$ETCD_DIR" build_etcd
 want coredns && cached "$COREDNS_DIR" build_coredns
 want local-path && cached "$LOCAL_PATH_DIR" build_local_path
@@ -285,8 +295,8 @@ want rootfs && cached "$ROOTFS_DIR" build_rootfs
 [ ${#PARTS[@]} = 0 ] || exit 0
 
 # ==== The node image: keyed by Kubernetes version and the hash of everything our recipe consists of.
-RECIPE="$(cd "$HERE" && { cat node-image.sh node/* go/{kubernetes,containerd,cni,etcd,coredns,local-path}/*
-  echo "$KIND_VERSION $KUBERNETES_VERSION $CONTAINERD_VERSION $CNI_PLUGINS_VERSION $ETCD_VERSION $COREDNS_VERSION"
+RECIPE="$(cd "$HERE" && { cat node-image.sh node/* go/{kubernetes,containerd,cni,crictl,etcd,coredns,local-path}/*
+  echo "$KIND_VERSION $KUBERNETES_VERSION $CONTAINERD_VERSION $CRICTL_VERSION $CNI_PLUGINS_VERSION $ETCD_VERSION $COREDNS_VERSION"
   echo "$PAUSE_VERSION $LOCAL_PATH_VERSION $DEBIAN_SUITE"; } | sha256sum | cut -c1-10)"
 IMAGE="$LOCAL_REGISTRY/kind-node:$KUBERNETES_VERSION-$RECIPE"
 NODE_BASE="$LOCAL_REGISTRY/kind-node-base:$KUBERNETES_VERSION-$RECIPE"
