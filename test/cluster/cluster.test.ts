@@ -148,10 +148,12 @@ suite.each(BROKERS)('Eventmart on kind with %s (EVENTMART_CLUSTER_TEST=1 runs it
   });
 
   test('inventory and payment scale up and back down while orders flow: none lost, none done twice', async () => {
-    const customers = ['k-c1', 'k-c2', 'k-c3', 'k-c4'];
+    // Names of this run only: the cluster's database outlives a test run.
+    const run = Date.now().toString(36);
+    const customers = [1, 2, 3, 4].map((n) => `k-${run}-${n}`);
     const deposit = 50_000;
     const stock = 400;
-    const sku = `K-${broker}`;
+    const sku = `K-${broker}-${run}`;
     expect(inPod(env, 'inventory', 3002, 'PUT', `/products/${sku}`, { name: 'Lamp', price: 700, available: stock }).status).toBe(200);
     for (const c of customers) expect((await call('POST', `${PAYMENT}/accounts/${c}/deposits`, { amount: deposit })).status).toBe(201);
     const ids: string[] = [];
@@ -253,7 +255,10 @@ suite.each(BROKERS)('Eventmart on kind with %s (EVENTMART_CLUSTER_TEST=1 runs it
         writeFileSync(file, original);
         dev.child.kill('SIGINT');
       }
-      expect(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 5 * 60_000))])).toBe(0);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise((resolve) => (timer = setTimeout(() => resolve('still running'), 5 * 60_000)));
+      expect(await Promise.race([exited, late])).toBe(0);
+      clearTimeout(timer);
       expect(kubectl(env, 'get', 'deployments', '-n', 'default', '-o', 'name').trim()).toBe('');
     });
   }
