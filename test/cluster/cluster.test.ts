@@ -149,11 +149,11 @@ suite.each(BROKERS)('Eventmart on kind with %s (EVENTMART_CLUSTER_TEST=1 runs it
 
   test('inventory and payment scale up and back down while orders flow: none lost, none done twice', async () => {
     // Names of this run only: the cluster's database outlives a test run.
-    const run = Date.now().toString(36);
-    const customers = [1, 2, 3, 4].map((n) => `k-${run}-${n}`);
+    const tag = Date.now().toString(36);
+    const customers = [1, 2, 3, 4].map((n) => `k-${tag}-${n}`);
     const deposit = 50_000;
     const stock = 400;
-    const sku = `K-${broker}-${run}`;
+    const sku = `K-${broker}-${tag}`;
     expect(inPod(env, 'inventory', 3002, 'PUT', `/products/${sku}`, { name: 'Lamp', price: 700, available: stock }).status).toBe(200);
     for (const c of customers) expect((await call('POST', `${PAYMENT}/accounts/${c}/deposits`, { amount: deposit })).status).toBe(201);
     const ids: string[] = [];
