@@ -35,9 +35,9 @@ for part in $parts; do
   say "toolchain: $part ready ($(( $(date +%s) - step_started ))s)"
 done
 
-if [ "$purpose" = test ] && [ "${EVENTMART_CLUSTER_TEST:-}" = 1 ]; then
+if [ "$purpose" = test ]; then
   # The cluster test's parts: Docker, kind, kubectl, skaffold and, where no registry answers,
-  # every image built here (the first time 30-45 minutes on 2 cores; docs/kubernetes.md).
+  # every image built here (the first time about an hour on 2 cores; docs/kubernetes.md).
   step_started=$(date +%s)
   bash scripts/cluster/cluster.sh prepare
   say "toolchain: cluster parts ready ($(( $(date +%s) - step_started ))s)"
