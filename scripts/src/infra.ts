@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { ProcessGroup } from './processes';
-import type { Toolchain } from './toolchain';
+import { REPO_ROOT, type Toolchain } from './toolchain';
 import { portOpen, waitFor } from './wait';
 
 export type Broker = 'kafka' | 'rabbitmq';
@@ -35,17 +35,35 @@ export async function startDatabase(group: ProcessGroup, tools: Toolchain, dir: 
     execFileSync(join(tools.postgresBin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { stdio: 'pipe', ...user });
   }
   // fsync off: a local development and test database, and writes get far cheaper.
-  const postgres = group.start('postgres', join(tools.postgresBin, 'postgres'), ['-D', data, '-p', String(ports.postgres), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200'], { tier: 0, ...user });
-  await waitFor('postgres', () => portOpen(ports.postgres), 30_000, 250, group.running(postgres));
-  const ferretdb = group.start('ferretdb', tools.ferretdb, [
-    '--handler=postgresql',
-    `--postgresql-url=postgres://postgres@127.0.0.1:${ports.postgres}/postgres`,
-    `--listen-addr=127.0.0.1:${ports.mongo}`,
-    '--telemetry=disable',
-    `--state-dir=${dir}`,
-    '--log-level=warn',
-    '--debug-addr=-',
-  ], { tier: 1 });
+  const postgres = group.start(
+    'postgres',
+    join(tools.postgresBin, 'postgres'),
+    ['-D', data, '-p', String(ports.postgres), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200'],
+    { tier: 0, ...user },
+  );
+  // Ready when it accepts a session, not only a connection (which it does while it recovers).
+  const accepting = () => spawnSync(join(tools.postgresBin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(ports.postgres)]).status === 0;
+  await waitFor('postgres', async () => accepting(), 30_000, 250, group.running(postgres));
+  // Indexes FerretDB's queries can use (the file says why); idempotent, so at every start.
+  execFileSync(
+    join(tools.postgresBin, 'psql'),
+    ['-h', '127.0.0.1', '-p', String(ports.postgres), '-U', 'postgres', '-qAt', '-v', 'ON_ERROR_STOP=1', '-f', join(REPO_ROOT, 'k8s/ferretdb/gin-indexes.sql')],
+    { stdio: 'pipe' },
+  );
+  const ferretdb = group.start(
+    'ferretdb',
+    tools.ferretdb,
+    [
+      '--handler=postgresql',
+      `--postgresql-url=postgres://postgres@127.0.0.1:${ports.postgres}/postgres`,
+      `--listen-addr=127.0.0.1:${ports.mongo}`,
+      '--telemetry=disable',
+      `--state-dir=${dir}`,
+      '--log-level=warn',
+      '--debug-addr=-',
+    ],
+    { tier: 1 },
+  );
   const url = `mongodb://127.0.0.1:${ports.mongo}`;
   await waitFor('ferretdb', () => mongoPing(url), 30_000, 250, group.running(ferretdb));
   return url;
@@ -93,8 +111,16 @@ export async function startKafka(group: ProcessGroup, tools: Toolchain, dir: str
   if (!existsSync(join(dir, 'data', 'meta.properties'))) {
     execFileSync('java', [...java, 'kafka.tools.StorageTool', 'format', '-t', 'MkU3OEVBNTcwNTJENDM2Qk', '-c', config], { stdio: 'pipe' });
   }
-  writeFileSync(join(dir, 'log4j.properties'), 'log4j.rootLogger=WARN, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n\nlog4j.logger.kafka.server.KafkaServer=INFO\n');
-  const kafka = group.start('kafka', 'java', ['-Xms256m', '-Xmx512m', `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`, ...java, 'kafka.Kafka', config], { tier: 1 });
+  writeFileSync(
+    join(dir, 'log4j.properties'),
+    'log4j.rootLogger=WARN, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n\nlog4j.logger.kafka.server.KafkaServer=INFO\n',
+  );
+  const kafka = group.start(
+    'kafka',
+    'java',
+    ['-Xms256m', '-Xmx512m', `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`, ...java, 'kafka.Kafka', config],
+    { tier: 1 },
+  );
   await waitFor('kafka', () => portOpen(ports.kafka), 60_000, 250, group.running(kafka));
   return `127.0.0.1:${ports.kafka}`;
 }
@@ -135,10 +161,13 @@ export async function startRabbitmq(group: ProcessGroup, tools: Toolchain, dir: 
   );
   // A notification replica's own queues (pubsub-broadcast) outlive it; let the broker drop
   // them ten minutes after their consumer went away.
-  execFileSync(join(tools.rabbitmqBin, 'rabbitmqctl'), ['-q', 'set_policy', 'broadcast-expiry', '^notification-[0-9a-f-]{36}-', '{"expires":600000}', '--apply-to', 'queues'], {
-    env: { ...process.env, ...env },
-    stdio: 'pipe',
-  });
+  execFileSync(
+    join(tools.rabbitmqBin, 'rabbitmqctl'),
+    ['-q', 'set_policy', 'broadcast-expiry', '^notification-[0-9a-f-]{36}-', '{"expires":600000}', '--apply-to', 'queues'],
+    {
+      env: { ...process.env, ...env },
+      stdio: 'pipe',
+    },
+  );
   return `amqp://guest:guest@127.0.0.1:${ports.rabbitmq}`;
 }
-

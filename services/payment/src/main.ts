@@ -9,7 +9,7 @@ void runService('payment', loadConfig, async ({ config, log, db, publisher, dead
   const ledger = await createLedgerStore(db);
   // A charge, a decline or a refund is a public fact: the relay publishes it with a fixed id.
   const relay = createOutboxRelay(
-    ledger,
+    ledger.streams,
     async (customerId, commits) => {
       for (const entry of commits.flatMap((commit) => commit.events)) {
         const fact = factOfEntry(entry);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { balanceOf, decideCharge, decideRefund, deposit, type Entry, type NewEntry } from '../src/domain/ledger';
+import { accountOf, balanceOf, decideCharge, decideRefund, deposit, type Entry, type NewEntry } from '../src/domain/ledger';
 
 function apply(entries: Entry[], added: NewEntry[]): Entry[] {
   return [...entries, ...added.map((e, i) => ({ ...e, seq: entries.length + i + 1, id: `e${entries.length + i + 1}`, at: 't' }))];
@@ -8,9 +8,9 @@ function apply(entries: Entry[], added: NewEntry[]): Entry[] {
 describe('ledger', () => {
   test('when the balance covers the total, then the order is charged once', () => {
     let entries = apply([], [deposit(5000)]);
-    const first = decideCharge(entries, 'o-1', 3000);
+    const first = decideCharge(accountOf(entries), 'o-1', 3000);
     entries = apply(entries, first.entries);
-    const copy = decideCharge(entries, 'o-1', 3000);
+    const copy = decideCharge(accountOf(entries), 'o-1', 3000);
     expect(first.outcome).toEqual({ name: 'payment.succeeded', amount: 3000 });
     expect(copy).toEqual({ entries: [], outcome: { name: 'payment.succeeded', amount: 3000 } });
     expect(balanceOf(entries)).toBe(2000);
@@ -18,20 +18,23 @@ describe('ledger', () => {
 
   test('when a charge was declined, then a copy after a deposit is still declined', () => {
     let entries = apply([], [deposit(100)]);
-    entries = apply(entries, decideCharge(entries, 'o-1', 3000).entries);
+    entries = apply(entries, decideCharge(accountOf(entries), 'o-1', 3000).entries);
     entries = apply(entries, [deposit(10_000)]);
-    expect(decideCharge(entries, 'o-1', 3000).outcome?.name).toBe('payment.failed');
+    expect(decideCharge(accountOf(entries), 'o-1', 3000).outcome?.name).toBe('payment.failed');
   });
 
   test('when the cancellation comes before the order, then the order is never charged', () => {
     let entries = apply([], [deposit(5000)]);
-    entries = apply(entries, decideRefund(entries, 'o-1').entries);
-    expect(decideCharge(entries, 'o-1', 3000)).toEqual({ entries: [], outcome: undefined });
+    entries = apply(entries, decideRefund(accountOf(entries), 'o-1').entries);
+    expect(decideCharge(accountOf(entries), 'o-1', 3000)).toEqual({ entries: [], outcome: undefined });
   });
 
   type Op = { kind: 'deposit'; amount: number } | { kind: 'placed'; orderId: string; total: number } | { kind: 'cancelled'; orderId: string };
 
-  const orders = fc.uniqueArray(fc.record({ orderId: fc.constantFrom('o1', 'o2', 'o3', 'o4', 'o5'), total: fc.integer({ min: 0, max: 5000 }) }), { selector: (o) => o.orderId, minLength: 1 });
+  const orders = fc.uniqueArray(fc.record({ orderId: fc.constantFrom('o1', 'o2', 'o3', 'o4', 'o5'), total: fc.integer({ min: 0, max: 5000 }) }), {
+    selector: (o) => o.orderId,
+    minLength: 1,
+  });
 
   test('property: money is conserved, and no order is charged or refunded twice, whatever the order and copies', () => {
     fc.assert(
@@ -54,8 +57,8 @@ describe('ledger', () => {
           let entries: Entry[] = [];
           for (const op of all) {
             if (op.kind === 'deposit') entries = apply(entries, [deposit(op.amount)]);
-            if (op.kind === 'placed') entries = apply(entries, decideCharge(entries, op.orderId, op.total).entries);
-            if (op.kind === 'cancelled') entries = apply(entries, decideRefund(entries, op.orderId).entries);
+            if (op.kind === 'placed') entries = apply(entries, decideCharge(accountOf(entries), op.orderId, op.total).entries);
+            if (op.kind === 'cancelled') entries = apply(entries, decideRefund(accountOf(entries), op.orderId).entries);
           }
           const sum = (kind: string) => entries.filter((e) => e.kind === kind).reduce((s, e) => s + e.amount, 0);
           expect(balanceOf(entries)).toBeGreaterThanOrEqual(0);

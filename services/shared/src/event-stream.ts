@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { ConcurrencyError, isDuplicateKey } from './mongo';
+import { ConcurrencyError, isDuplicateKey, retryOnConflict } from './mongo';
 
 /**
  * An append-only store of event streams, correct on MongoDB and on FerretDB alike.
@@ -29,6 +29,8 @@ export interface Commit<E> {
   published?: boolean;
   /** When a timer should act on this commit (epoch ms); removed once it has. */
   due?: number;
+  /** Present (true) while `due` is: the equality FerretDB can find by index (it cannot push down `$lte`). */
+  timer?: true;
   at: string;
 }
 
@@ -53,6 +55,12 @@ export interface AppendOptions {
 
 export interface EventStreamStore<E> {
   read(stream: string): Promise<Stream<E>>;
+  /**
+   * The commits after `version`, oldest first, found by id alone (the commit that follows
+   * version v is `<stream>:<v + 1>`): what a cached fold needs to catch up, at a cost that
+   * does not grow with the stream. Usually none or one.
+   */
+  readAfter(stream: string, version: number): Promise<Commit<E>[]>;
   /** Appends at `expected` (the version read); throws ConcurrencyError if another writer got there first. */
   append(stream: string, expected: number, events: E[], options?: AppendOptions): Promise<Commit<E>>;
   /** Unpublished commits, oldest stream position first. */
@@ -74,7 +82,9 @@ export async function createEventStreamStore<E>(db: Db, collection: string): Pro
   const commits: Collection<Commit<E>> = db.collection(collection);
   await commits.createIndex({ stream: 1, seq: 1 });
   await commits.createIndex({ published: 1 });
-  await commits.createIndex({ due: 1 });
+  await commits.createIndex({ timer: 1 });
+  // Commits written before `timer` existed: one scan at start gives them the field.
+  await commits.updateMany({ due: { $exists: true }, timer: { $exists: false } }, { $set: { timer: true } });
 
   return {
     async read(stream) {
@@ -82,6 +92,15 @@ export async function createEventStreamStore<E>(db: Db, collection: string): Pro
       const events = found.flatMap((commit) => commit.events.map((event, i) => ({ ...event, seq: commit.seq + i })));
       const causes = new Set(found.flatMap((commit) => (commit.cause === undefined ? [] : [commit.cause])));
       return { stream, version: events.length, events, causes, commits: found };
+    },
+    async readAfter(stream, version) {
+      const found: Commit<E>[] = [];
+      for (let next = version + 1; ;) {
+        const commit = await commits.findOne({ _id: commitId(stream, next) });
+        if (!commit) return found;
+        found.push(commit);
+        next += commit.events.length;
+      }
     },
     async append(stream, expected, events, { cause, outbox = false, due, at = new Date().toISOString() } = {}) {
       const seq = expected + 1;
@@ -92,7 +111,7 @@ export async function createEventStreamStore<E>(db: Db, collection: string): Pro
         events,
         ...(cause === undefined ? {} : { cause }),
         ...(outbox ? { published: false } : {}),
-        ...(due === undefined ? {} : { due }),
+        ...(due === undefined ? {} : { due, timer: true as const }),
         at,
       };
       try {
@@ -110,13 +129,97 @@ export async function createEventStreamStore<E>(db: Db, collection: string): Pro
       await commits.updateOne({ _id: id }, { $set: { published: true } });
     },
     async due(now, limit = 200) {
-      return commits.find({ due: { $lte: now } }).sort({ due: 1 }).limit(limit).toArray();
+      return commits
+        .find({ timer: true, due: { $lte: now } })
+        .sort({ due: 1 })
+        .limit(limit)
+        .toArray();
     },
     async clearDue(id) {
-      await commits.updateOne({ _id: id }, { $unset: { due: '' } });
+      await commits.updateOne({ _id: id }, { $unset: { due: '', timer: '' } });
     },
     async streamIds() {
       return (await commits.distinct('stream')) as string[];
     },
   };
+}
+
+/** A fold of one stream, at the version it has folded up to. */
+export type Folded<S> = S & { version: number };
+
+/**
+ * Each stream's fold, kept in memory and brought up to date by id (`readAfter`), so that a
+ * decision costs the same on the millionth event of a stream as on the first. A stream is
+ * folded from its start once per process (the first time it is asked for, or after it fell
+ * out of the cache: at most `maxStreams` are kept, the least recently used go first).
+ * `apply` changes the state in place; the cache keeps `version`.
+ */
+export interface FoldCache<E, S> {
+  /** The fold as of now: the cached one caught up (one lookup by id when nothing is new). */
+  current(stream: string): Promise<Folded<S>>;
+  /**
+   * Read-decide-append until the append lands (optimistic concurrency). The first attempt
+   * decides on the cached fold without a read: an append at a stale version fails, and the
+   * retry catches up and decides again. A decision to append nothing has no append to check
+   * it, so it is made again on the fold as of now. What this process appends is folded in,
+   * so its next decision on the stream needs no read either.
+   */
+  decide<T>(stream: string, decide: (state: Folded<S>) => Decided<E, T>): Promise<T>;
+}
+
+/** What a decision on a fold appends (nothing, when `events` is empty), and what it returns. */
+export interface Decided<E, T> {
+  result: T;
+  events: E[];
+  options?: AppendOptions;
+}
+
+export function createFoldCache<E, S>(
+  store: EventStreamStore<E>,
+  empty: (stream: string) => S,
+  apply: (state: Folded<S>, event: E) => void,
+  maxStreams = 10_000,
+): FoldCache<E, S> {
+  const folds = new Map<string, Folded<S>>();
+  const keep = (stream: string, state: Folded<S>) => {
+    folds.delete(stream);
+    folds.set(stream, state);
+    if (folds.size > maxStreams) folds.delete(folds.keys().next().value!);
+    return state;
+  };
+  const catchUp = (state: Folded<S>, commits: readonly Commit<E>[]) => {
+    // Another caller may have caught up while this one read: apply each commit once, in order.
+    for (const commit of commits) {
+      if (commit.seq !== state.version + 1) continue;
+      for (const event of commit.events) apply(state, event);
+      state.version += commit.events.length;
+    }
+    return state;
+  };
+  const cache: FoldCache<E, S> = {
+    async current(stream) {
+      const known = folds.get(stream);
+      if (known) return keep(stream, catchUp(known, await store.readAfter(stream, known.version)));
+      const { commits } = await store.read(stream);
+      const fresh = catchUp({ ...empty(stream), version: 0 }, commits);
+      const raced = folds.get(stream);
+      return keep(stream, raced && raced.version >= fresh.version ? raced : fresh);
+    },
+    decide(stream, decide) {
+      let caughtUp = false;
+      return retryOnConflict(async () => {
+        let state = (!caughtUp && folds.get(stream)) || (await cache.current(stream));
+        let decided = decide(state);
+        if (decided.events.length === 0 && !caughtUp) decided = decide((state = await cache.current(stream)));
+        caughtUp = true;
+        if (decided.events.length > 0) {
+          const commit = await store.append(stream, state.version, decided.events, decided.options);
+          const known = folds.get(stream);
+          if (known) catchUp(known, [commit]);
+        }
+        return decided.result;
+      });
+    },
+  };
+  return cache;
 }

@@ -16,11 +16,24 @@ export function memoryEventStreamStore<E>(): EventStreamStore<E> & { commits: Ma
       const events = found.flatMap((c) => c.events.map((e, i) => ({ ...e, seq: c.seq + i })));
       return { stream, version: events.length, events, causes: new Set(found.flatMap((c) => (c.cause ? [c.cause] : []))), commits: found };
     },
+    async readAfter(stream, version) {
+      await Promise.resolve();
+      return ofStream(stream).filter((c) => c.seq > version);
+    },
     async append(stream, expected, events, { cause, outbox, due, at = 'now' } = {}) {
       await Promise.resolve();
       const id = `${stream}:${expected + 1}`;
       if (commits.has(id)) throw new ConcurrencyError(id);
-      const commit: Commit<E> = { _id: id, stream, seq: expected + 1, events, at, ...(cause ? { cause } : {}), ...(outbox ? { published: false } : {}), ...(due ? { due } : {}) };
+      const commit: Commit<E> = {
+        _id: id,
+        stream,
+        seq: expected + 1,
+        events,
+        at,
+        ...(cause ? { cause } : {}),
+        ...(outbox ? { published: false } : {}),
+        ...(due ? { due } : {}),
+      };
       commits.set(id, commit);
       return commit;
     },

@@ -26,27 +26,35 @@ export interface StockState {
   version: number;
 }
 
-export function foldStock(sku: string, events: readonly StockEvent[]): StockState {
-  const state: StockState = { sku, exists: false, name: '', price: 0, available: 0, holds: new Map(), everHeld: new Set(), version: events.length };
-  for (const event of events) {
-    switch (event.kind) {
-      case 'set':
-        Object.assign(state, { exists: true, name: event.name, price: event.price, available: event.available });
-        break;
-      case 'hold':
-        state.available -= event.quantity;
-        state.holds.set(event.orderId, event.quantity);
-        state.everHeld.add(event.orderId);
-        break;
-      case 'release':
-        state.available += event.quantity;
-        state.holds.delete(event.orderId);
-        break;
-      case 'commit':
-        state.holds.delete(event.orderId);
-        break;
-    }
+export function emptyStock(sku: string): StockState {
+  return { sku, exists: false, name: '', price: 0, available: 0, holds: new Map(), everHeld: new Set(), version: 0 };
+}
+
+/** Applies one event to the state, in place (the version is the caller's to count). */
+export function applyStock(state: StockState, event: StockEvent): void {
+  switch (event.kind) {
+    case 'set':
+      Object.assign(state, { exists: true, name: event.name, price: event.price, available: event.available });
+      break;
+    case 'hold':
+      state.available -= event.quantity;
+      state.holds.set(event.orderId, event.quantity);
+      state.everHeld.add(event.orderId);
+      break;
+    case 'release':
+      state.available += event.quantity;
+      state.holds.delete(event.orderId);
+      break;
+    case 'commit':
+      state.holds.delete(event.orderId);
+      break;
   }
+}
+
+export function foldStock(sku: string, events: readonly StockEvent[]): StockState {
+  const state = emptyStock(sku);
+  for (const event of events) applyStock(state, event);
+  state.version = events.length;
   return state;
 }
 

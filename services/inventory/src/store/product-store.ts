@@ -1,6 +1,6 @@
-import { retryOnConflict, type EventStreamStore } from '@eventmart/shared';
+import { createFoldCache, type EventStreamStore } from '@eventmart/shared';
 import type { Product, ProductInput } from '../domain/product';
-import { decideCommit, decideHold, decideRelease, foldStock, toProduct, type HoldResult, type StockEvent, type StockState } from '../domain/stock';
+import { applyStock, decideCommit, decideHold, decideRelease, emptyStock, toProduct, type HoldResult, type StockEvent, type StockState } from '../domain/stock';
 
 export interface ProductStore {
   /** The stock streams, for the relay that publishes product.changed. */
@@ -18,19 +18,15 @@ export interface ProductStore {
 
 /** Products as stock streams, one per sku (see domain/stock.ts and services/shared/src/event-stream.ts). */
 export function createProductStore(streams: EventStreamStore<StockEvent>): ProductStore {
-  const state = async (sku: string) => {
-    const stream = await streams.read(sku);
-    return foldStock(sku, stream.events);
-  };
-  /** Decides against the current state and appends, again from the top if another writer came first. */
+  // Each sku's state folded once, then caught up by id: a hold costs the same however long the stream.
+  const folds = createFoldCache(streams, emptyStock, applyStock);
+  const state = (sku: string) => folds.current(sku);
   const change = <T>(sku: string, decide: (current: StockState) => { result: T; event?: StockEvent | undefined }) =>
-    retryOnConflict(async () => {
-      const current = await state(sku);
+    folds.decide(sku, (current) => {
       const { result, event } = decide(current);
       // Whatever changes what a product looks like (stock, name, price) is published; a commit
       // (a held line becoming sold) changes nothing a customer sees.
-      if (event) await streams.append(sku, current.version, [event], { outbox: event.kind !== 'commit' });
-      return result;
+      return { result, events: event ? [event] : [], options: { outbox: event?.kind !== 'commit' } };
     });
 
   return {

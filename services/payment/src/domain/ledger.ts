@@ -27,30 +27,48 @@ export interface Decision {
   outcome: Outcome | undefined;
 }
 
-export function balanceOf(entries: readonly Entry[]): number {
-  let balance = 0;
-  for (const { kind, amount } of entries) {
-    if (kind === 'deposit' || kind === 'refund') balance += amount;
-    if (kind === 'charge') balance -= amount;
-  }
-  return balance;
+/** What decisions need of a ledger: the balance, and each order's entries by kind. */
+export interface Account {
+  balance: number;
+  orders: Map<string, Partial<Record<EntryKind, Pick<Entry, 'amount' | 'reason'>>>>;
 }
 
-const find = (entries: readonly Entry[], kind: EntryKind, orderId: string) => entries.find((e) => e.kind === kind && e.orderId === orderId);
+export function emptyAccount(): Account {
+  return { balance: 0, orders: new Map() };
+}
+
+/** Applies one entry to the account, in place. */
+export function applyEntry(account: Account, { kind, amount, orderId, reason }: Pick<Entry, 'kind' | 'amount' | 'orderId' | 'reason'>): void {
+  if (kind === 'deposit' || kind === 'refund') account.balance += amount;
+  if (kind === 'charge') account.balance -= amount;
+  if (orderId !== undefined) account.orders.set(orderId, { ...account.orders.get(orderId), [kind]: { amount, ...(reason === undefined ? {} : { reason }) } });
+}
+
+export function accountOf(entries: readonly Entry[]): Account {
+  const account = emptyAccount();
+  for (const entry of entries) applyEntry(account, entry);
+  return account;
+}
+
+export function balanceOf(entries: readonly Entry[]): number {
+  return accountOf(entries).balance;
+}
+
+const find = (account: Account, kind: EntryKind, orderId: string) => account.orders.get(orderId)?.[kind];
 
 export function deposit(amount: number): NewEntry {
   return { kind: 'deposit', amount };
 }
 
 /** On order.placed: charge the total if the balance covers it, once per order. */
-export function decideCharge(entries: readonly Entry[], orderId: string, total: number): Decision {
-  const charged = find(entries, 'charge', orderId);
+export function decideCharge(account: Account, orderId: string, total: number): Decision {
+  const charged = find(account, 'charge', orderId);
   if (charged)
     return {
       entries: [],
       outcome: { name: 'payment.succeeded', amount: charged.amount },
     };
-  const declined = find(entries, 'decline', orderId);
+  const declined = find(account, 'decline', orderId);
   if (declined)
     return {
       entries: [],
@@ -60,8 +78,8 @@ export function decideCharge(entries: readonly Entry[], orderId: string, total: 
         reason: declined.reason ?? 'declined',
       },
     };
-  if (find(entries, 'void', orderId)) return { entries: [], outcome: undefined };
-  const balance = balanceOf(entries);
+  if (find(account, 'void', orderId)) return { entries: [], outcome: undefined };
+  const { balance } = account;
   if (balance >= total)
     return {
       entries: [{ kind: 'charge', amount: total, orderId }],
@@ -75,20 +93,20 @@ export function decideCharge(entries: readonly Entry[], orderId: string, total: 
 }
 
 /** On order.cancelled: refund what was charged, once; or remember the cancellation if nothing was. */
-export function decideRefund(entries: readonly Entry[], orderId: string): Decision {
-  const refunded = find(entries, 'refund', orderId);
+export function decideRefund(account: Account, orderId: string): Decision {
+  const refunded = find(account, 'refund', orderId);
   if (refunded)
     return {
       entries: [],
       outcome: { name: 'payment.refunded', amount: refunded.amount },
     };
-  const charged = find(entries, 'charge', orderId);
+  const charged = find(account, 'charge', orderId);
   if (charged)
     return {
       entries: [{ kind: 'refund', amount: charged.amount, orderId }],
       outcome: { name: 'payment.refunded', amount: charged.amount },
     };
-  if (find(entries, 'decline', orderId) || find(entries, 'void', orderId)) return { entries: [], outcome: undefined };
+  if (find(account, 'decline', orderId) || find(account, 'void', orderId)) return { entries: [], outcome: undefined };
   return {
     entries: [{ kind: 'void', amount: 0, orderId }],
     outcome: undefined,

@@ -1,6 +1,6 @@
 import type { EventHandlers, OutboxRelay } from '@eventmart/shared';
 import { decideCharge, decideRefund } from '../domain/ledger';
-import { settle, type LedgerStore } from '../store/ledger-store';
+import type { LedgerStore } from '../store/ledger-store';
 
 /**
  * Payment's reactions to orders. The ledger's own entries guard every effect (one charge,
@@ -10,11 +10,11 @@ import { settle, type LedgerStore } from '../store/ledger-store';
 export function createPaymentHandlers(ledger: LedgerStore, relay: OutboxRelay): EventHandlers {
   return {
     'order.placed': async ({ id, data, traceparent }) => {
-      await settle(ledger, data.customerId, (entries) => decideCharge(entries, data.orderId, data.total), id, traceparent);
+      await ledger.settle(data.customerId, (account) => decideCharge(account, data.orderId, data.total), id, traceparent);
       relay.trigger();
     },
     'order.cancelled': async ({ id, data, traceparent }) => {
-      await settle(ledger, data.customerId, (entries) => decideRefund(entries, data.orderId), id, traceparent);
+      await ledger.settle(data.customerId, (account) => decideRefund(account, data.orderId), id, traceparent);
       relay.trigger();
     },
   };

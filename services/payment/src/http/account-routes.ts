@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { bodyValidator, NotFoundError, ValidationError } from '@eventmart/shared';
 import { balanceOf, deposit, type Entry } from '../domain/ledger';
-import { settle, type LedgerStore } from '../store/ledger-store';
+import type { LedgerStore } from '../store/ledger-store';
 
 const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const parseDeposit = bodyValidator<{ amount: number }>({
@@ -38,17 +38,14 @@ export function accountRoutes(ledger: LedgerStore): Router {
     const customerId = ctx.params.customerId!;
     if (!CUSTOMER_ID.test(customerId)) throw new ValidationError('customerId has characters it may not have', 'INVALID_CUSTOMER_ID');
     const { amount } = parseDeposit(ctx.request.body);
-    const { entries } = await settle(ledger, customerId, () => ({
-      entries: [deposit(amount)],
-      outcome: undefined,
-    }));
+    await ledger.settle(customerId, () => ({ entries: [deposit(amount)], outcome: undefined }));
     ctx.status = 201;
-    ctx.body = toAccountView(customerId, entries);
+    ctx.body = toAccountView(customerId, (await ledger.streams.read(customerId)).events);
   });
 
   router.get('/:customerId', async (ctx) => {
     const customerId = ctx.params.customerId!;
-    const stream = await ledger.read(customerId);
+    const stream = await ledger.streams.read(customerId);
     if (stream.version === 0) throw new NotFoundError('ACCOUNT_NOT_FOUND', `no account for ${customerId}`);
     ctx.body = toAccountView(customerId, stream.events);
   });

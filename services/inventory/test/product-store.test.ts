@@ -1,0 +1,51 @@
+import { memoryEventStreamStore } from '../../shared/test/memory-event-stream';
+import { foldStock, type StockEvent } from '../src/domain/stock';
+import { createProductStore } from '../src/store/product-store';
+
+/**
+ * Two replicas share one database; each folds stock once and then trusts its cache for its
+ * first attempt. The other replica's writes make that cache stale: the stale decision must
+ * lose (its append is at a taken position) and be made again on the state as it now is.
+ */
+describe('product store with a cached fold and a competing writer', () => {
+  const setUp = async (available: number) => {
+    const stock = memoryEventStreamStore<StockEvent>();
+    const a = createProductStore(stock);
+    const b = createProductStore(stock);
+    await a.put('S', { name: 'S', price: 100, available });
+    await a.get('S');
+    await b.get('S'); // both caches warm, at the same version
+    const truth = async () => foldStock('S', (await stock.read('S')).events);
+    return { stock, a, b, truth };
+  };
+
+  test('a hold decided on a stale cache loses, catches up and decides again: no lost update', async () => {
+    const { a, b, truth } = await setUp(3);
+    expect(await b.hold('S', 'o1', 2)).toBe('held'); // a's cache still says 3 available
+    expect(await a.hold('S', 'o2', 2)).toBe('short'); // decided again on 1 available, not on the stale 3
+    expect(await a.hold('S', 'o3', 1)).toBe('held');
+    expect((await truth()).available).toBe(0);
+    expect((await a.get('S'))?.available).toBe(0);
+    expect((await b.get('S'))?.available).toBe(0);
+  });
+
+  test('a decision to do nothing is not taken on a stale cache', async () => {
+    const { a, b, truth } = await setUp(1);
+    expect(await b.hold('S', 'o1', 1)).toBe('held');
+    // a's cache has never seen o1's hold: a release decided on it would release nothing.
+    await a.release('S', 'o1');
+    expect((await truth()).available).toBe(1);
+    expect((await truth()).holds.has('o1')).toBe(false);
+    // and a short decided on a stale cache is checked against the state as of now
+    await b.hold('S', 'o2', 1);
+    await b.release('S', 'o2');
+    expect(await a.hold('S', 'o3', 1)).toBe('held');
+  });
+
+  test('a copy of an order held through the other replica holds nothing', async () => {
+    const { a, b, truth } = await setUp(5);
+    expect(await b.hold('S', 'o1', 2)).toBe('held');
+    expect(await a.hold('S', 'o1', 2)).toBe('already-held');
+    expect((await truth()).available).toBe(3);
+  });
+});
