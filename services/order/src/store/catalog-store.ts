@@ -8,7 +8,10 @@ export type CatalogEntry = EventData<'product.changed'>;
  * Order's replica of inventory's products, kept from product.changed (event-carried
  * state transfer): orders are priced from here, never by asking inventory. Each version
  * is its own document (an insert is the one write that is atomic on FerretDB too), and a
- * read takes the newest: a late or repeated event changes nothing.
+ * read takes the newest: a late or repeated event changes nothing. Each insert then removes
+ * the versions older than itself, so a sku keeps a version or two and reading its newest
+ * costs the same however often the product changed (the newest is never removed: only
+ * versions older than one that exists are).
  */
 export interface CatalogStore {
   apply(product: CatalogEntry): Promise<void>;
@@ -33,6 +36,7 @@ export async function createCatalogStore(db: Db): Promise<CatalogStore> {
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
+      await versions.deleteMany({ sku: product.sku, version: { $lt: product.version } });
     },
     async find(skus) {
       const entries = await Promise.all([...new Set(skus)].map(latest));
