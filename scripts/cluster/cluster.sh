@@ -23,10 +23,12 @@ STATE=$EVENTMART_CACHE/cluster
 mkdir -p "$STATE"
 started=$(date +%s)
 say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
-timed() { # timed LABEL COMMAND...: run a step, then say how long it took
-  local label=$1 t=$(date +%s)
+timed() { # timed LABEL COMMAND...: run a step, then say how long it took; its failure is the caller's
+  local label=$1 t=$(date +%s) status=0
   shift
-  "$@"
+  # `|| status=$?`, not set -e: errexit is off inside `if timed ...` and `$(timed ...)`.
+  "$@" || status=$?
+  [ "$status" -eq 0 ] || return "$status"
   say "$label ($(($(date +%s) - t)) s)"
 }
 
@@ -87,7 +89,7 @@ preflight() {
   avail_kib=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo)
   [ "$avail_kib" -ge $((6 * 1024 * 1024)) ] ||
     fail "the cluster needs about 6 GiB of free memory; this machine has $((avail_kib / 1024)) MiB available"
-  free_kib=$(df -Pk "$(dirname "${EVENTMART_DOCKER_STATE:-/var/lib/eventmart/docker}")" "$EVENTMART_CACHE" | awk 'NR > 1 {print $4}' | sort -n | head -1)
+  free_kib=$(df -Pk "$(dirname "${EVENTMART_DOCKER_STATE:-/var/lib/eventmart/docker}")" "$EVENTMART_CACHE" | awk 'NR > 1 {print $4}' | sort -n | sed -n 1p)
   [ "$free_kib" -ge $((20 * 1024 * 1024)) ] ||
     fail "building and running the cluster needs about 20 GB of free disk; $((free_kib / 1024 / 1024)) GB free"
   # kind publishes these on 127.0.0.1 (k8s/kind-config.yaml); it fails late and obscurely when one is taken.
@@ -101,8 +103,12 @@ preflight() {
 node_image="" node_base="" images=()
 # Everything but the cluster: the engine, the tools and, where needed, the local images.
 prepare() {
-  eval "$(bash "$HERE/docker.sh")"
-  eval "$(timed "tools: kind, kubectl, helm, skaffold ready" tools_env)"
+  local lines
+  # Captured before eval: `eval "$(cmd)"` succeeds even when cmd fails, leaving PATH without the tools.
+  lines=$(bash "$HERE/docker.sh") || fail "could not start a Docker engine (scripts/cluster/docker.sh)"
+  eval "$lines"
+  lines=$(timed "tools: kind, kubectl, helm, skaffold ready" tools_env) || fail "could not build or find kind, kubectl, helm and skaffold (scripts/cluster/tools.sh)"
+  eval "$lines"
   choose_images
   if [ "$images_choice" = local ]; then
     node_image=$(timed "kind node image ready" bash "$HERE/node-image.sh" | tail -n 1)

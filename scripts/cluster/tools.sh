@@ -41,7 +41,9 @@ if [ ! -x "$skaffold_dir/skaffold" ]; then
 fi
 
 # helm: the toolchain script owns its version and build.
-helm_bin=$(bash "$REPO_ROOT/scripts/toolchain/k8s-tools.sh" --print | head -1)
+# sed, not head: head exits after one line, and a writer still writing then dies of SIGPIPE,
+# which pipefail turns into a silent exit of this script (it happened: no PATH lines, no error).
+helm_bin=$(bash "$REPO_ROOT/scripts/toolchain/k8s-tools.sh" --print | sed -n 1p)
 [ -x "$helm_bin" ] || bash "$REPO_ROOT/scripts/toolchain/k8s-tools.sh" >&2
 [ -x "$helm_bin" ] || fail "helm is missing at $helm_bin after scripts/toolchain/k8s-tools.sh"
 

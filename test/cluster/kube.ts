@@ -12,7 +12,8 @@ export const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'cluster');
 
 /** The environment `eval "$(npm run -s cluster -- env)"` gives a user's shell. */
 export function clusterEnv(): NodeJS.ProcessEnv {
-  const out = execFileSync('bash', ['-c', 'eval "$(bash scripts/cluster/cluster.sh env)" && env -0'], {
+  // Captured first: `eval "$(...)"` would succeed even when `env` failed, and PATH lack the tools.
+  const out = execFileSync('bash', ['-c', 'lines=$(bash scripts/cluster/cluster.sh env) && eval "$lines" && env -0'], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     maxBuffer: 16 << 20,
@@ -40,6 +41,12 @@ export function run(env: NodeJS.ProcessEnv, log: string, command: string, args: 
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    // A command that cannot start (not on PATH) must fail the step, not leave it waiting forever.
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      file.end();
+      reject(new Error(`${command} ${args.join(' ')} could not start: ${err.message} (PATH=${env.PATH})`));
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       file.end();
