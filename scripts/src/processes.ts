@@ -69,6 +69,11 @@ export class ProcessGroup {
     await Promise.all(this.files.map((file) => new Promise((resolve) => file.end(resolve))));
   }
 
+  /** The processes running now, by name (each is the leader of its own process group). */
+  list(): Array<{ name: string; pid: number }> {
+    return this.started.flatMap(({ name, child }) => (child.pid === undefined || child.exitCode !== null ? [] : [{ name, pid: child.pid }]));
+  }
+
   /** Fails as soon as the process exits: a start that died must not pass for a slow one. */
   async running(entry: Started): Promise<never> {
     const code = await entry.exited;

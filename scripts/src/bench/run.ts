@@ -14,6 +14,7 @@ import type { Broker } from '../infra';
 import { ProcessGroup } from '../processes';
 import { startSystem, testPorts, type RunningSystem } from '../system';
 import { REPO_ROOT } from '../toolchain';
+import { cpuByGroup, processKind } from './cpu';
 import { subscribe } from './sse-client';
 
 interface Figures {
@@ -27,6 +28,11 @@ function figures(samples: number[]): Figures {
   const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
   return { p50: at(0.5), p99: at(0.99), n: sorted.length };
 }
+
+/** After the orders: wait for the stream to be quiet this long (at most the max), then measure a window. */
+const IDLE_QUIET_MS = 5_000;
+const IDLE_SETTLE_MAX_MS = 120_000;
+const IDLE_WINDOW_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -42,7 +48,7 @@ async function measure(
   orders: number,
   rate: number,
   spread: number,
-): Promise<{ confirmed: Figures; productHop: Figures; healthz: Figures; missing: number }> {
+): Promise<{ confirmed: Figures; productHop: Figures; healthz: Figures; missing: number; cpuPerOrder: Map<string, number>; idle: number }> {
   const { urls } = system;
   // Orders go round-robin over `spread` customers and products, as in a shop: one customer's
   // ledger and one product's stock are each a stream that serializes its own writes.
@@ -51,7 +57,9 @@ async function measure(
   for (const customerId of customers) await send('POST', `${urls.payment}/accounts/${customerId}/deposits`, { amount: 100_000_000 });
   for (const sku of skus) await send('PUT', `${urls.inventory}/products/${sku}`, { name: sku, price: 100, available: 1_000_000 });
   const waiters = new Map<string, (at: number) => void>();
+  let lastEventAt = performance.now();
   const stop = subscribe(urls.notification, (event, at) => {
+    lastEventAt = performance.now();
     const key = event.type.includes('order.confirmed') ? `confirmed:${event.data.orderId}` : `stock:${event.data.sku}:${event.data.available}`;
     waiters.get(key)?.(at);
   });
@@ -89,6 +97,14 @@ async function measure(
       if (at !== undefined) productHop.push(at - t0);
     }
 
+    // CPU by process type over the order phase, from /proc, per confirmed order.
+    const cpuByKind = () => {
+      const byKind = new Map<string, number>();
+      for (const [name, seconds] of cpuByGroup(system.group.list())) byKind.set(processKind(name), (byKind.get(processKind(name)) ?? 0) + seconds);
+      return byKind;
+    };
+    const cpuBefore = cpuByKind();
+
     // Orders at a steady rate, each timed from the moment its POST starts.
     const started = performance.now();
     const pending: Promise<number | undefined>[] = [];
@@ -98,7 +114,10 @@ async function measure(
       pending.push(
         (async () => {
           const t0 = performance.now();
-          const { orderId } = await send('POST', `${urls.order}/orders`, { customerId: customers[i % spread], items: [{ sku: skus[i % spread], quantity: 1 }] });
+          const { orderId } = await send('POST', `${urls.order}/orders`, {
+            customerId: customers[i % spread],
+            items: [{ sku: skus[i % spread], quantity: 1 }],
+          });
           const at = await arrival(`confirmed:${orderId}`, 60_000);
           return at === undefined ? undefined : at - t0;
         })(),
@@ -106,7 +125,26 @@ async function measure(
     }
     const results = await Promise.all(pending);
     const confirmed = results.filter((r): r is number => r !== undefined);
-    return { confirmed: figures(confirmed), productHop: figures(productHop), healthz: figures(healthz), missing: results.length - confirmed.length };
+    const cpuAfter = cpuByKind();
+    const cpuPerOrder = new Map([...cpuAfter].map(([kind, seconds]) => [kind, (seconds - (cpuBefore.get(kind) ?? 0)) / Math.max(1, confirmed.length)]));
+    // Idle: the whole system's CPU over a quiet while after the orders. Shipments go on after
+    // the confirmations: first wait until the page's stream has been silent for a while.
+    for (const settleUntil = performance.now() + IDLE_SETTLE_MAX_MS; performance.now() - lastEventAt < IDLE_QUIET_MS && performance.now() < settleUntil;)
+      await sleep(500);
+    const idleFrom = cpuByKind();
+    const idleStarted = performance.now();
+    await sleep(IDLE_WINDOW_MS);
+    const idleTo = cpuByKind();
+    const idleSeconds = [...idleTo].reduce((sum, [kind, seconds]) => sum + seconds - (idleFrom.get(kind) ?? 0), 0);
+    const idle = idleSeconds / ((performance.now() - idleStarted) / 1000);
+    return {
+      confirmed: figures(confirmed),
+      productHop: figures(productHop),
+      healthz: figures(healthz),
+      missing: results.length - confirmed.length,
+      cpuPerOrder,
+      idle,
+    };
   } finally {
     stop();
   }
@@ -126,6 +164,8 @@ async function main() {
   const rate = Number(values.rate);
   if (!(orders > 0 && rate > 0)) throw new Error('--orders and --rate are positive numbers');
   const rows: string[] = [];
+  const costRows: string[] = [];
+  const KINDS = ['service', 'daprd', 'broker', 'database'];
   for (const broker of values.broker as Broker[]) {
     const runDir = mkdtempSync(join(tmpdir(), 'eventmart-bench-'));
     const logs = join(REPO_ROOT, 'artifacts', 'logs', `bench-${broker}`);
@@ -140,15 +180,26 @@ async function main() {
       rows.push(
         `${broker.padEnd(9)} | ${f(r.confirmed)} | ${f(r.productHop)} | ${f(r.healthz)} | ${r.confirmed.n}/${orders}${r.missing ? ` (${r.missing} not confirmed in 60 s)` : ''}`,
       );
+      const total = KINDS.reduce((sum, kind) => sum + (r.cpuPerOrder.get(kind) ?? 0), 0);
+      costRows.push(
+        `${broker.padEnd(9)} | ${KINDS.map((kind) => (1000 * (r.cpuPerOrder.get(kind) ?? 0)).toFixed(1).padStart(8)).join(' | ')} | ${(1000 * total).toFixed(1).padStart(8)} | ${(100 * r.idle).toFixed(1).padStart(5)} %`,
+      );
     } finally {
       await system.stop();
       rmSync(runDir, { recursive: true, force: true });
     }
   }
-  console.log(`\nlatency in ms, median and p99 (${orders} orders at ${rate}/s over ${values.spread} customers and products; baselines measured in the same run)`);
+  console.log(
+    `\nlatency in ms, median and p99 (${orders} orders at ${rate}/s over ${values.spread} customers and products; baselines measured in the same run)`,
+  );
   console.log('broker    | POST /orders → order.confirmed on SSE | PUT /products → product.changed on SSE | GET /healthz round trip | confirmed');
   console.log('          |     p50     p99 |     p50     p99 |     p50     p99 |');
   for (const row of rows) console.log(row);
+  console.log(
+    `\nCPU per confirmed order, ms, by process type (user + system from /proc, over the order phase); idle: the whole system over ${IDLE_WINDOW_MS / 1000} s after it, % of one core`,
+  );
+  console.log(`broker    | ${KINDS.map((k) => k.padStart(8)).join(' | ')} |    total |  idle`);
+  for (const row of costRows) console.log(row);
 }
 
 main().catch((err: unknown) => {
