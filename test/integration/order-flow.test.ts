@@ -85,6 +85,13 @@ describe.each(BROKERS)('order flow on %s', (broker) => {
     expect(body.error.code).toBe('UNKNOWN_SKU');
   });
 
+  test('one sku on two lines is refused with 422 before anything is charged or held', async () => {
+    const line = { sku: 'MUG', quantity: 1 };
+    const { status, body } = await call('POST', `${urls.order}/orders`, { customerId: 'rich', items: [line, line] });
+    expect(status).toBe(422);
+    expect(body.error).toEqual({ code: 'ORDER_NOT_ACCEPTABLE', message: expect.stringContaining('sku MUG more than once') });
+  });
+
   test.each([
     ['malformed JSON', '{"customerId": "c-1", items: ['],
     ['a missing field', { items: [{ sku: 'MUG', quantity: 1 }] }],

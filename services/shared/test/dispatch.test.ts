@@ -56,4 +56,18 @@ describe('event catalog', () => {
     const data = { orderId: 'o', customerId: 'c', items: [{ sku: 'S', name: 'n', quantity: 1, unitPrice: 12.5 }], total: 12.5 };
     expect(validateEvent('order.placed', data)).toEqual({ ok: false, reason: expect.stringContaining('integer') });
   });
+
+  test('lines name each sku once: two lines of one sku would merge into one hold over the quantity bound', () => {
+    const line = { sku: 'A', name: 'n', quantity: 6000, unitPrice: 1 };
+    const placed = { orderId: 'o', customerId: 'c', items: [line, line], total: 12_000 };
+    expect(validateEvent('order.placed', placed)).toEqual({ ok: false, reason: '/items name sku A more than once' });
+    expect(validateEvent('order.placed', { ...placed, items: [line, { ...line, sku: 'B' }] }).ok).toBe(true);
+    const lines = [
+      { sku: 'A', quantity: 1 },
+      { sku: 'A', quantity: 2 },
+    ];
+    for (const name of ['stock.reserved', 'stock.released'] as const) {
+      expect(validateEvent(name, { orderId: 'o', items: lines })).toEqual({ ok: false, reason: '/items name sku A more than once' });
+    }
+  });
 });

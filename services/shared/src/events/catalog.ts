@@ -15,8 +15,10 @@ const orderOnly = {
   properties: { orderId: id },
 } as const;
 
+// Each sku at most once: validateEvent checks it (no JSON Schema keyword compares one property).
 const stockItems = {
   type: 'array',
+  description: 'Each sku at most once.',
   minItems: 1,
   items: {
     type: 'object',
@@ -73,6 +75,7 @@ export const catalog = {
         customerId: id,
         items: {
           type: 'array',
+          description: 'Each sku at most once.',
           minItems: 1,
           maxItems: 100,
           items: {

@@ -27,12 +27,31 @@ export function eventNameOf(type: unknown): EventName | undefined {
 const ajv = new Ajv({ allErrors: false, strict: true });
 const validators = new Map<EventName, ValidateFunction>(EVENT_NAMES.map((name) => [name, ajv.compile(catalog[name].schema as object)]));
 
-/** Checks `data` against the event's schema; returns a readable reason when it does not fit. */
+/**
+ * Checks `data` against the event's schema, then the one rule a JSON Schema cannot state: lines
+ * name each sku once (stock is held per sku; two lines of one sku would merge into a hold no
+ * event can carry). Returns a readable reason when it does not fit.
+ */
 export function validateEvent<N extends EventName>(name: N, data: unknown): { ok: true; data: EventData<N> } | { ok: false; reason: string } {
   const validate = validators.get(name)!;
-  if (validate(data)) return { ok: true, data: data as EventData<N> };
-  const [first] = validate.errors ?? [];
-  return { ok: false, reason: first ? `${first.instancePath || '(root)'} ${first.message}` : 'invalid' };
+  if (!validate(data)) {
+    const [first] = validate.errors ?? [];
+    return { ok: false, reason: first ? `${first.instancePath || '(root)'} ${first.message}` : 'invalid' };
+  }
+  const repeated = repeatedSku(data);
+  if (repeated !== undefined) return { ok: false, reason: `/items name sku ${repeated} more than once` };
+  return { ok: true, data: data as EventData<N> };
+}
+
+function repeatedSku(data: unknown): string | undefined {
+  const items = (data as { items?: unknown }).items;
+  if (!Array.isArray(items)) return undefined;
+  const seen = new Set<string>();
+  for (const { sku } of items as { sku: string }[]) {
+    if (seen.has(sku)) return sku;
+    seen.add(sku);
+  }
+  return undefined;
 }
 
 /** An event on its way out: the id is chosen once and kept across re-publish. */
