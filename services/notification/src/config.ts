@@ -7,6 +7,7 @@ export interface Config extends BaseConfig {
   paymentApiUrl: string;
   streamBufferSize: number;
   streamMaxBufferedBytes: number;
+  streamMaxClients: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
@@ -19,6 +20,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       paymentApiUrl: ['PAYMENT_API_URL', str('http://localhost:3001')],
       streamBufferSize: ['STREAM_BUFFER_SIZE', int(1_000, { min: 1, max: 1_000_000 })],
       streamMaxBufferedBytes: ['STREAM_MAX_BUFFERED_BYTES', int(256 * 1024, { min: 1024 })],
+      streamMaxClients: ['STREAM_MAX_CLIENTS', int(1_000, { min: 1 })],
     },
     env,
   );

@@ -26,7 +26,14 @@ void runService('notification', loadConfig, async ({ config, log, deadLetters, r
       feed,
       page: { orderApiUrl: config.orderApiUrl, paymentApiUrl: config.paymentApiUrl },
       // On resume, 100 events from before the last id are sent again (the browser drops copies).
-      stream: { maxBufferedBytes: config.streamMaxBufferedBytes, heartbeatMs: 15_000, resumeOverlap: 100 },
+      stream: {
+        maxBufferedBytes: config.streamMaxBufferedBytes,
+        // A client further behind than the buffer holds cannot be served from it anyway.
+        maxQueuedEvents: config.streamBufferSize,
+        maxClients: config.streamMaxClients,
+        heartbeatMs: 15_000,
+        resumeOverlap: 100,
+      },
     }),
   };
 });

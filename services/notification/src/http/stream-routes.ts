@@ -1,32 +1,60 @@
 import type { ServerResponse } from 'node:http';
 import Router from '@koa/router';
-import type { Logger } from '@eventmart/shared';
+import { HttpError, type Logger } from '@eventmart/shared';
 import type { FeedEvent, RecentEvents } from '../domain/recent-events';
 import type { LiveFeed } from '../events/live-feed';
 
 export interface StreamOptions {
-  /** A client with more than this many bytes unsent is cut off; it resumes on reconnect. */
+  /** The bytes handed to one client's socket at a time; more follow as it drains. */
   maxBufferedBytes: number;
+  /** Events waiting for one client (references to the shared buffer's events); past this it is cut off. */
+  maxQueuedEvents: number;
+  /** Open streams at most; one more is refused with 503 and comes back after Retry-After. */
+  maxClients: number;
   heartbeatMs: number;
   /** On resume, how many events from before the last id are sent again (see RecentEvents.since). */
   resumeOverlap: number;
 }
 
-function frame({ id, type, data, orderId, at }: FeedEvent): string {
-  return `id: ${id}\nevent: message\ndata: ${JSON.stringify({ id, type, orderId, data, at })}\n\n`;
+// An SSE field ends at CR or LF and an id with NUL is ignored: such an id would break the frame.
+const UNSAFE_ID = /[\r\n\0]/;
+
+// One frame per event, shared by every client: a client's queue holds references, not copies.
+const frames = new WeakMap<FeedEvent, string>();
+function frameOf(event: FeedEvent): string {
+  let text = frames.get(event);
+  if (text === undefined) {
+    const { id, type, data, orderId, at } = event;
+    const idLine = UNSAFE_ID.test(id) ? '' : `id: ${id}\n`;
+    text = `${idLine}event: message\ndata: ${JSON.stringify({ id, type, orderId, data, at })}\n\n`;
+    frames.set(event, text);
+  }
+  return text;
 }
 
 /**
  * GET /stream: Server-Sent Events of every customer-facing event, `?orderId=` to filter,
  * `Last-Event-ID` (header, or `lastEventId` query for a first connect) to resume.
  * GET /stream/stats: open clients, bytes waiting to be sent to them, clients cut off.
+ *
+ * Memory per client is bounded: its socket is handed at most `maxBufferedBytes` (plus one
+ * frame) and gets more on 'drain'; what waits meanwhile, the catch-up included, is a queue of
+ * references to events the shared buffer holds anyway. A client whose queue passes
+ * `maxQueuedEvents`, or whose socket has not drained for a heartbeat, is cut off; its browser
+ * resumes from Last-Event-ID when it reconnects.
  */
 export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: StreamOptions, log: Logger): Router {
   const router = new Router();
   const open = new Set<ServerResponse>();
   let cutOff = 0;
+  let refused = 0;
 
   router.get('/stream', (ctx) => {
+    if (open.size >= options.maxClients) {
+      refused++;
+      ctx.set('Retry-After', '5');
+      throw new HttpError(503, 'TOO_MANY_CLIENTS', `this replica serves ${options.maxClients} streams at most; retry later`);
+    }
     const orderId = typeof ctx.query.orderId === 'string' ? ctx.query.orderId : undefined;
     const lastEventId = ctx.get('Last-Event-ID') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : undefined);
     const wanted = (event: FeedEvent) => orderId === undefined || event.orderId === orderId;
@@ -52,31 +80,43 @@ export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: Stre
       open.delete(res);
       res.destroy();
     };
-    // The catch-up (what the buffer holds after Last-Event-ID) goes out in one write and is
-    // bounded by the buffer's capacity; the limit for a stalled reader comes on top of it, or
-    // a full catch-up on a first connect would cut off every new client at once.
-    const catchUp = recent.since(lastEventId, options.resumeOverlap).filter(wanted).map(frame).join('');
-    const allowance = options.maxBufferedBytes + Buffer.byteLength(catchUp);
-    const send = (chunk: string) => {
-      if (closed) return;
-      // A stalled reader must not grow our memory: past the limit it is cut off, and its
-      // browser resumes from Last-Event-ID when it reconnects.
-      if (res.writableLength > allowance) {
-        cutOff++;
-        log.warn({ buffered: res.writableLength }, 'stream client too slow, disconnecting');
-        close();
-        return;
-      }
-      res.write(chunk);
+    const cut = (why: string) => {
+      cutOff++;
+      log.warn({ buffered: res.writableLength, queued: queue.length - next }, `stream client ${why}, disconnecting`);
+      close();
     };
+
+    // The catch-up (what the buffer holds after Last-Event-ID) is the start of the queue.
+    let queue = recent.since(lastEventId, options.resumeOverlap).filter(wanted);
+    let next = 0;
+    const pump = () => {
+      while (!closed && next < queue.length && res.writableLength < options.maxBufferedBytes) res.write(frameOf(queue[next++]!));
+      if (next === queue.length) {
+        queue = [];
+        next = 0;
+      }
+    };
+    let drained = true;
+    res.on('drain', () => {
+      drained = true;
+      pump();
+    });
 
     open.add(res);
     res.once('close', close);
-    if (catchUp) res.write(catchUp);
+    pump();
     stopListening = feed.listen((event) => {
-      if (wanted(event)) send(frame(event));
+      if (closed || !wanted(event)) return;
+      if (queue.length - next >= options.maxQueuedEvents) return cut('too slow');
+      queue.push(event);
+      pump();
     });
-    heartbeat = setInterval(() => send(': keep-alive\n\n'), options.heartbeatMs);
+    heartbeat = setInterval(() => {
+      // Full since the last beat and not drained once: the client stopped reading.
+      if (res.writableNeedDrain && !drained) return cut('stalled');
+      drained = !res.writableNeedDrain;
+      if (next === queue.length) res.write(': keep-alive\n\n');
+    }, options.heartbeatMs);
   });
 
   router.get('/stream/stats', (ctx) => {
@@ -86,6 +126,7 @@ export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: Stre
       clients: open.size,
       pendingBytes,
       cutOff,
+      refused,
       buffered: recent.size,
     };
   });
