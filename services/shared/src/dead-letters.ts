@@ -11,6 +11,8 @@ import { bodyValidator } from './validate';
 export interface DeadLetter {
   id: string;
   type: string;
+  /** The app that published it: a replay is held to the same origin check as a delivery. */
+  source: string | undefined;
   topic: string | undefined;
   data: unknown;
   receivedAt: string;
@@ -33,6 +35,7 @@ export async function createDeadLetterStore(db: Db): Promise<DeadLetterStore> {
         // Dapr always sets an id; a letter without one still gets its own, never a shared "undefined".
         id: typeof cloudEvent.id === 'string' && cloudEvent.id !== '' ? cloudEvent.id : randomUUID(),
         type: String(cloudEvent.type),
+        source: typeof cloudEvent.source === 'string' ? cloudEvent.source : undefined,
         topic: typeof cloudEvent.topic === 'string' ? cloudEvent.topic : undefined,
         data: cloudEvent.data,
         receivedAt: new Date().toISOString(),
@@ -88,7 +91,7 @@ export function deadLetterRoutes(letters: DeadLetterStore, handlers: EventHandle
     if (orderIdOf(letter.data) !== undefined && orderIdOf(data) !== orderIdOf(letter.data)) {
       throw new ValidationError('a corrected event must keep its orderId', 'ORDER_ID_CHANGED');
     }
-    const status = await dispatch(handlers, { id: letter.id, type: letter.type, data }, log);
+    const status = await dispatch(handlers, { id: letter.id, type: letter.type, source: letter.source, data }, log, letter.topic);
     if (status !== 'SUCCESS') throw new UnprocessableError('REPLAY_FAILED', `the handler answered ${status}`);
     await letters.markReplayed(letter.id);
     ctx.body = { id: letter.id, status };

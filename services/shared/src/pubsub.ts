@@ -31,11 +31,13 @@ export function deadLetterTopic(appId: string): string {
 
 /**
  * Runs one CloudEvent through the handlers and says what Dapr should do with it.
- * Success → SUCCESS; not in the catalog, failing its schema, or poisoned → DROP
- * (Dapr moves it to the dead-letter topic); anything else (a database outage) → RETRY.
+ * Success → SUCCESS; not in the catalog, not from the app its catalog entry names as producer
+ * (the CloudEvent `source`), received on another topic than the catalog's, failing its schema,
+ * or poisoned → DROP (Dapr moves it to the dead-letter topic); anything else (a database
+ * outage) → RETRY. `topic` is where it arrived; a replayed dead letter passes where it had.
  */
-export async function dispatch(handlers: EventHandlers, cloudEvent: unknown, log: Logger): Promise<DeliveryStatus> {
-  const envelope = (cloudEvent ?? {}) as { id?: unknown; type?: unknown; data?: unknown; traceparent?: unknown };
+export async function dispatch(handlers: EventHandlers, cloudEvent: unknown, log: Logger, topic?: string): Promise<DeliveryStatus> {
+  const envelope = (cloudEvent ?? {}) as { id?: unknown; type?: unknown; source?: unknown; data?: unknown; traceparent?: unknown };
   const id = typeof envelope.id === 'string' ? envelope.id : undefined;
   const name = eventNameOf(envelope.type);
   const traceparent = typeof envelope.traceparent === 'string' ? envelope.traceparent : undefined;
@@ -47,6 +49,11 @@ export async function dispatch(handlers: EventHandlers, cloudEvent: unknown, log
   }
   const handler = handlers[name] as ((event: InboundEvent) => Promise<void>) | undefined;
   if (!handler) return 'SUCCESS'; // a fact on a topic we read, but not one this service reacts to
+  const entry = catalog[name];
+  if (envelope.source !== entry.producer || (topic !== undefined && topic !== entry.topic)) {
+    log.warn({ ...context, source: envelope.source, topic }, `event dropped: ${name} comes from ${entry.producer} on ${entry.topic} only`);
+    return 'DROP';
+  }
   const checked = validateEvent(name, envelope.data);
   if (!checked.ok) {
     log.warn({ ...context, reason: checked.reason }, 'event dropped: data does not match its schema');
@@ -109,7 +116,7 @@ export function subscriptionRoutes(options: SubscriptionOptions): Router {
 
   for (const topic of topics) {
     router.post(`/events/${topic}`, async (ctx) => {
-      const status = await dispatch(handlers, ctx.request.body, log);
+      const status = await dispatch(handlers, ctx.request.body, log, topic);
       onHandled?.(String(eventNameOf((ctx.request.body as { type?: unknown } | undefined)?.type) ?? 'unknown'), status);
       ctx.status = 200;
       ctx.body = { status };

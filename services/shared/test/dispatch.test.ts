@@ -3,7 +3,7 @@ import { dispatch, PoisonEventError, type EventHandlers } from '../src/pubsub';
 import { cloudEventType, eventNameOf, validateEvent } from '../src/events';
 
 const log = pino({ level: 'silent' });
-const confirmed = { id: 'e-1', type: cloudEventType('order.confirmed'), data: { orderId: 'o-1' } };
+const confirmed = { id: 'e-1', type: cloudEventType('order.confirmed'), source: 'order', data: { orderId: 'o-1' } };
 
 describe('dispatch: what Dapr is told', () => {
   test('when the handler succeeds, then SUCCESS, and the handler saw the validated event', async () => {
@@ -42,6 +42,25 @@ describe('dispatch: what Dapr is told', () => {
     };
     expect(await dispatch(poisoned, confirmed, log)).toBe('DROP');
     expect(await dispatch(broken, confirmed, log)).toBe('RETRY');
+  });
+});
+
+describe('dispatch: an event only from its producer, only on its topic', () => {
+  const handled: string[] = [];
+  const handlers: EventHandlers = { 'order.confirmed': async (event) => void handled.push(event.id) };
+
+  test('when another app publishes an event that is not its own, then it is dropped, not handled', async () => {
+    // shipping may publish on its own topic, but order.confirmed is order's fact.
+    expect(await dispatch(handlers, { ...confirmed, source: 'shipping' }, log, 'orders')).toBe('DROP');
+    expect(await dispatch(handlers, { ...confirmed, source: undefined }, log, 'orders')).toBe('DROP');
+    expect(handled).toEqual([]);
+  });
+
+  test('when an event arrives on another topic than its catalog entry names, then it is dropped', async () => {
+    expect(await dispatch(handlers, confirmed, log, 'shipments')).toBe('DROP');
+    expect(handled).toEqual([]);
+    expect(await dispatch(handlers, confirmed, log, 'orders')).toBe('SUCCESS');
+    expect(handled).toEqual(['e-1']);
   });
 });
 
