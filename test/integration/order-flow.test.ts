@@ -66,7 +66,9 @@ describe.each(BROKERS)('order flow on %s', (broker) => {
     const { body } = await call('POST', `${urls.order}/orders`, { customerId: 'poor', items: [{ sku: 'PEN', quantity: 1 }] });
     const cancelled = await orderReaches(urls.order, body.orderId, 'CANCELLED');
     expect(cancelled.reason).toMatch(/insufficient funds/);
-    await eventually('the pen to be back in stock', async () => ((await call('GET', `${urls.inventory}/products/PEN`)).body.available === 1 ? true : undefined));
+    await eventually('the pen to be back in stock', async () =>
+      (await call('GET', `${urls.inventory}/products/PEN`)).body.available === 1 ? true : undefined,
+    );
   });
 
   test('the same Idempotency-Key gives the same order, not a second one', async () => {
@@ -115,6 +117,24 @@ describe.each(BROKERS)('order flow on %s', (broker) => {
     const reply = await call('PUT', `${urls.inventory}/products/MUG`, body);
     expect(reply.status).toBe(400);
     expect(reply.body.error).toEqual({ code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) });
+  });
+
+  test('PUT /products/{sku} with If-Match applies only on the version read: a stale one is a 412 and changes nothing', async () => {
+    const cup = `${urls.inventory}/products/CUP`;
+    await call('PUT', cup, { name: 'Cup', price: 500, available: 5 });
+    const read = await fetch(cup);
+    const etag = read.headers.get('etag')!;
+    expect(etag).toBe(`"${(await read.json()).version}"`);
+    await call('PUT', cup, { name: 'Cup', price: 500, available: 4 }); // another change since the read
+    const stale = await call('PUT', cup, { name: 'Cup', price: 600, available: 5 }, { 'If-Match': etag });
+    expect(stale.status).toBe(412);
+    expect(stale.body.error.code).toBe('VERSION_MISMATCH');
+    expect((await call('GET', cup)).body).toMatchObject({ price: 500, available: 4 });
+    const current = (await fetch(cup)).headers.get('etag')!;
+    const fresh = await call('PUT', cup, { name: 'Cup', price: 600, available: 4 }, { 'If-Match': current });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body).toMatchObject({ price: 600, available: 4 });
+    expect((await call('PUT', cup, { name: 'Cup', price: 600, available: 4 }, { 'If-Match': 'yesterday' })).body.error.code).toBe('INVALID_IF_MATCH');
   });
 
   test('an unknown order is a 404 ORDER_NOT_FOUND', async () => {

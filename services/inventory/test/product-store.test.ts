@@ -42,6 +42,27 @@ describe('product store with a cached fold and a competing writer', () => {
     expect(await a.hold('S', 'o3', 1)).toBe('held');
   });
 
+  test('a conditional set read before a hold is refused, so the hold is not overwritten and nothing is sold twice', async () => {
+    const { a, b, truth } = await setUp(5);
+    const read = (await a.get('S'))!; // the operator reads: 5 available, at this version
+    expect(await b.hold('S', 'o1', 2)).toBe('held'); // an order takes 2 meanwhile, through the other replica
+    const late = await a.put('S', { name: 'S', price: 120, available: read.available }, read.version);
+    expect(late.result).toBe('version-mismatch');
+    expect(late.product).toMatchObject({ available: 3, price: 100 });
+    // Read again, the same change applies on what is there now.
+    const again = await a.put('S', { name: 'S', price: 120, available: late.product!.available }, late.product!.version);
+    expect(again.result).toBe('set');
+    expect(await truth()).toMatchObject({ available: 3, price: 120 });
+    expect((await truth()).holds.get('o1')).toBe(2);
+  });
+
+  test('an unconditional set still applies whatever the version', async () => {
+    const { a, b, truth } = await setUp(5);
+    await b.hold('S', 'o1', 2);
+    expect((await a.put('S', { name: 'S', price: 100, available: 4 })).result).toBe('set');
+    expect((await truth()).available).toBe(4);
+  });
+
   test('a copy of an order held through the other replica holds nothing', async () => {
     const { a, b, truth } = await setUp(5);
     expect(await b.hold('S', 'o1', 2)).toBe('held');

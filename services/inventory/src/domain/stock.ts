@@ -62,6 +62,18 @@ export function toProduct({ sku, name, price, available, version }: StockState):
   return { sku, name, price, available, version };
 }
 
+export type SetResult = 'set' | 'version-mismatch';
+
+/**
+ * A `set` replaces name, price and available. With `expectedVersion` (PUT's If-Match) it is
+ * appended only if nothing happened to the stock since the caller read it: a hold in between
+ * would otherwise be overwritten, and the units it took sold twice.
+ */
+export function decideSet(state: StockState, input: ProductInput, expectedVersion?: number): { result: SetResult; event?: StockEvent } {
+  if (expectedVersion !== undefined && expectedVersion !== state.version) return { result: 'version-mismatch' };
+  return { result: 'set', event: { kind: 'set', ...input } };
+}
+
 export type HoldResult = 'held' | 'already-held' | 'short' | 'unknown-sku';
 
 export function decideHold(state: StockState, orderId: string, quantity: number): { result: HoldResult; event?: StockEvent } {

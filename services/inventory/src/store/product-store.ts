@@ -1,11 +1,24 @@
 import { createFoldCache, type EventStreamStore } from '@eventmart/shared';
 import type { Product, ProductInput } from '../domain/product';
-import { applyStock, decideCommit, decideHold, decideRelease, emptyStock, toProduct, type HoldResult, type StockEvent, type StockState } from '../domain/stock';
+import {
+  applyStock,
+  decideCommit,
+  decideHold,
+  decideRelease,
+  decideSet,
+  emptyStock,
+  toProduct,
+  type HoldResult,
+  type SetResult,
+  type StockEvent,
+  type StockState,
+} from '../domain/stock';
 
 export interface ProductStore {
   /** The stock streams, for the relay that publishes product.changed. */
   streams: EventStreamStore<StockEvent>;
-  put(sku: string, input: ProductInput): Promise<Product>;
+  /** Sets name, price and available; with `expectedVersion`, only if the product is still at it. */
+  put(sku: string, input: ProductInput, expectedVersion?: number): Promise<{ result: SetResult; product: Product | undefined }>;
   get(sku: string): Promise<Product | undefined>;
   list(): Promise<Product[]>;
   /** Takes `quantity` for the order unless it already holds some; never below zero. */
@@ -31,9 +44,10 @@ export function createProductStore(streams: EventStreamStore<StockEvent>): Produ
 
   return {
     streams,
-    async put(sku, input) {
-      await change(sku, () => ({ result: undefined, event: { kind: 'set', ...input } }));
-      return toProduct(await state(sku));
+    async put(sku, input, expectedVersion) {
+      const result = await change(sku, (current) => decideSet(current, input, expectedVersion));
+      const current = await state(sku);
+      return { result, product: current.exists ? toProduct(current) : undefined };
     },
     async get(sku) {
       const current = await state(sku);
