@@ -9,12 +9,16 @@ export interface LiveFeed {
   listen(listener: Listener): () => void;
 }
 
-/** Every customer-facing event goes into the recent buffer and out to every open stream. */
+/**
+ * Every customer-facing event goes into the recent buffer and out to every open stream. The
+ * stream is anonymous, so what only the shop needs stays out of it: a shipping address never
+ * leaves notification (order.placed carries one).
+ */
 export function createLiveFeed(recent: RecentEvents, now = () => new Date().toISOString()): LiveFeed {
   const listeners = new Set<Listener>();
   const onEvent = async ({ id, name, data }: { id: string; name: EventName; data: unknown }) => {
     const orderId = (data as { orderId?: string }).orderId;
-    const event: FeedEvent = { id, type: cloudEventType(name), orderId, data, at: now() };
+    const event: FeedEvent = { id, type: cloudEventType(name), orderId, data: withoutAddress(data), at: now() };
     if (!recent.add(event)) return;
     for (const listener of listeners) listener(event);
   };
@@ -26,4 +30,10 @@ export function createLiveFeed(recent: RecentEvents, now = () => new Date().toIS
       return () => listeners.delete(listener);
     },
   };
+}
+
+function withoutAddress(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || !('address' in data)) return data;
+  const { address: _address, ...shown } = data as Record<string, unknown>;
+  return shown;
 }
