@@ -127,8 +127,8 @@ describe('kubeconform -strict', () => {
     [
       'a misspelt field in the Resiliency',
       'components/rabbitmq/resiliency.yaml',
-      'maxRetries: 20',
-      'maxRetry: 20',
+      'maxRetries: -1',
+      'maxRetry: -1',
       /additional properties 'maxRetry' not allowed/,
     ],
     ['a number where the Configuration wants a string', 'components/kafka/configuration.yaml', 'samplingRate: "1"', 'samplingRate: 1', /want string/],
@@ -259,14 +259,14 @@ describe('skaffold.yaml', () => {
   });
 });
 
-describe('the Dockerfiles', () => {
-  const files = ['order', 'payment', 'inventory', 'shipping', 'notification'].map((s) => join(ROOT, `services/${s}/Dockerfile`));
+describe('the Dockerfile', () => {
+  const files = [join(ROOT, 'services/Dockerfile')];
   const check = (paths: string[]) => run(tools().k8scheck, ['dockerfile', ...paths]);
 
   it("parse with BuildKit's parser and pass its linter", () => {
     const result = check(files);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain('5 Dockerfiles parse cleanly');
+    expect(result.stdout).toContain('1 Dockerfiles parse cleanly');
     expect(result.status).toBe(0);
   });
 
