@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds, with no registry, every non-Kubernetes image the cluster runs, and prints their
 # references on stdout, one per line (progress and timings on stderr):
-#   debian (the base), node (NODE_IMAGE for services/*/Dockerfile), kafka, rabbitmq, postgres,
+#   debian (the base), node (NODE_IMAGE for services/Dockerfile), kafka, rabbitmq, postgres,
 #   ferretdb, dapr/{operator,sentry,injector,daprd}
 # Each tag is the version plus a hash of its recipe (scripts/cluster/images/<name>/ and its
 # inputs), so a recipe change builds a new image and an unchanged one costs a `docker image
