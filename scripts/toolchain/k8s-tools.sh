@@ -54,8 +54,7 @@ need() { command -v "$1" >/dev/null || die "$1 is not on PATH; $2"; }
 need go "install Go 1.26.8 or newer (BuildKit's Dockerfile parser in k8scheck needs it)"
 need python3 "install Python 3"
 
-# Go builds share the machine's two cores with everything else.
-export GOFLAGS="${GOFLAGS:-} -p=1"
+# setup.sh builds one part at a time: Go's default -p (one package per core) uses both cores.
 
 # go_install DEST MODULE/PATH@VERSION [LDFLAGS]: build one command into DEST's folder.
 go_install() {
