@@ -6,6 +6,9 @@ import type { ProcessGroup } from './processes';
 import { locateToolchain, REPO_ROOT } from './toolchain';
 import { assertPortsFree, httpOk, waitFor } from './wait';
 
+/** The sidecar's app health check, as the chart's dapr.io/app-health-* annotations set it. */
+export const APP_HEALTH_FLAGS = ['--enable-app-health-check', '--app-health-check-path=/readyz', '--app-health-probe-interval=3', '--app-health-threshold=3'];
+
 /** The five services: app id = name, with the HTTP port of their first replica. */
 export const SERVICES = {
   order: 3000,
@@ -152,6 +155,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
             `--app-id=${service}`,
             `--app-port=${appPort}`,
             '--app-protocol=http',
+            // No deliveries while the app is not ready (its database is down): the sidecar
+            // asks /readyz every 3 s and pauses the subscriptions after 3 failures in a row.
+            ...APP_HEALTH_FLAGS,
             `--dapr-http-port=${daprHttpPort}`,
             `--dapr-grpc-port=${daprGrpcPort}`,
             `--dapr-internal-grpc-port=${daprInternalGrpcPort}`,

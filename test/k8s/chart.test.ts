@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { APP_HEALTH_FLAGS } from '../../scripts/src/system';
 import { PUBLIC_SERVICES, SERVICES, SERVICE_NAMES } from './contract';
 import { KUBERNETES_VERSION, PROFILES, ROOT, parseManifests, renderChart, run, tools, type Manifest } from './tools';
 
@@ -63,6 +64,9 @@ describe.each(Object.keys(PROFILES))('the %s rendering', (profile) => {
         'dapr.io/api-token-secret': 'eventmart-dapr-api-token',
         'dapr.io/app-token-secret': 'eventmart-app-api-token',
       });
+      // The same app health check as the local runner's sidecars: no deliveries while /readyz fails.
+      const health = Object.fromEntries(APP_HEALTH_FLAGS.map((f) => f.replace(/^--/, 'dapr.io/').split('=')).map(([k, v]) => [k, v ?? 'true']));
+      expect(a).toMatchObject(health);
       if (broker === 'kafka') {
         expect(a['dapr.io/env']).toBe('KAFKA_BROKERS=kafka:9092');
         expect(a['dapr.io/env-from-secret']).toBeUndefined();
