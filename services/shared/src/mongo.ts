@@ -6,9 +6,20 @@ export interface Database {
   ping(): Promise<boolean>;
 }
 
-/** One client per process. Works against MongoDB and FerretDB alike (no transactions, no sessions needed). */
+/**
+ * One client per process. Works against MongoDB and FerretDB alike (no transactions, no sessions needed).
+ * Every wait is bounded, so a database that hangs fails the call (a handler answers RETRY, a
+ * request 500) instead of holding it forever: finding a server, connecting, waiting for a
+ * pooled connection, and each send or receive on the socket.
+ */
 export async function connectMongo(url: string, dbName: string): Promise<Database> {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000, appName: dbName });
+  const client = new MongoClient(url, {
+    appName: dbName,
+    serverSelectionTimeoutMS: 5_000,
+    connectTimeoutMS: 5_000,
+    waitQueueTimeoutMS: 5_000,
+    socketTimeoutMS: 10_000,
+  });
   await client.connect();
   const db = client.db(dbName);
   return {
