@@ -21,41 +21,74 @@ export interface StartOptions {
 export interface Started {
   name: string;
   tier: number;
+  /** The current run: a restart replaces both. */
   child: ChildProcess;
   exited: Promise<number | null>;
+  restarts: number;
 }
+
+/** Restart backoff, as the kubelet's: 1 s doubling to 30 s, back to 1 s after a minute of running. */
+const BACKOFF_FIRST_MS = 1_000;
+const BACKOFF_MAX_MS = 30_000;
+const HEALTHY_AFTER_MS = 60_000;
 
 /**
  * Every process a run starts, so that one call stops them all, children of children
  * included: each runs in its own process group, and stopping signals the whole group.
+ * A process that exits when nobody stopped it is started again with backoff, and the
+ * restart is logged, as a kubelet would do with a container.
  */
 export class ProcessGroup {
   private readonly started: Started[] = [];
   /** Set once stopping began: a start still under way must not add processes nobody stops. */
   private closed = false;
-  private readonly files: WriteStream[] = [];
+  private readonly files = new Map<string, WriteStream>();
+  private readonly colors: Record<string, number> = {};
+  /** Entries being stopped on purpose, and restarts waiting for their backoff. */
+  private readonly stopping = new Set<Started>();
+  private readonly restartTimers = new Map<Started, NodeJS.Timeout>();
   private color = 0;
 
   constructor(private readonly sink: LogSink) {}
 
   start(name: string, command: string, args: readonly string[], options: StartOptions = {}): Started {
     if (this.closed) throw new Error(`not starting ${name}: stopping`);
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
-      env: { ...process.env, ...options.env },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.pipeLogs(name, child);
-    const exited = new Promise<number | null>((resolve) => {
-      child.once('exit', (code) => resolve(code));
-      child.once('error', (err) => {
-        this.write(name, `failed to start: ${err.message}`);
-        resolve(-1);
+    const entry = { name, tier: options.tier ?? 0, restarts: 0 } as Started;
+    let backoffMs = BACKOFF_FIRST_MS;
+    const run = () => {
+      const startedAt = Date.now();
+      const child = spawn(command, args, {
+        cwd: options.cwd,
+        ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
+        env: { ...process.env, ...options.env },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-    });
-    const entry = { name, tier: options.tier ?? 0, child, exited };
+      this.pipeLogs(name, child);
+      entry.child = child;
+      entry.exited = new Promise<number | null>((resolve) => {
+        child.once('exit', (code, signal) => {
+          resolve(code);
+          // Not stopped by us: started again, as a kubelet restarts a container.
+          if (this.closed || !this.started.includes(entry) || this.stopping.has(entry)) return;
+          if (Date.now() - startedAt > HEALTHY_AFTER_MS) backoffMs = BACKOFF_FIRST_MS;
+          this.write(name, `exited (${signal ?? `code ${code}`}); restarting in ${backoffMs / 1000} s`);
+          const timer = setTimeout(() => {
+            this.restartTimers.delete(entry);
+            if (this.closed || !this.started.includes(entry) || this.stopping.has(entry)) return;
+            entry.restarts++;
+            run();
+          }, backoffMs);
+          this.restartTimers.set(entry, timer);
+          backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
+        });
+        child.once('error', (err) => {
+          this.write(name, `failed to start: ${err.message}`);
+          resolve(-1);
+        });
+      });
+    };
+    run();
     this.started.push(entry);
     return entry;
   }
@@ -63,10 +96,13 @@ export class ProcessGroup {
   /** Stops everything, tier by tier: sidecars, then apps, then the broker, then the database. */
   async stopAll(graceMs = 15_000): Promise<void> {
     this.closed = true;
+    for (const timer of this.restartTimers.values()) clearTimeout(timer);
+    this.restartTimers.clear();
     const tiers = [...new Set(this.started.map((s) => s.tier))].sort((a, b) => b - a);
     for (const tier of tiers) await Promise.all(this.started.filter((s) => s.tier === tier).map((s) => stop(s, graceMs)));
     this.started.length = 0;
-    await Promise.all(this.files.map((file) => new Promise((resolve) => file.end(resolve))));
+    await Promise.all([...this.files.values()].map((file) => new Promise((resolve) => file.end(resolve))));
+    this.files.clear();
   }
 
   /** The processes running now, by name (each is the leader of its own process group). */
@@ -86,27 +122,46 @@ export class ProcessGroup {
    */
   async stop(name: string, graceMs = 15_000): Promise<number | null | undefined> {
     const entries = this.started.filter((s) => s.name === name);
+    for (const entry of entries) {
+      this.stopping.add(entry);
+      clearTimeout(this.restartTimers.get(entry));
+      this.restartTimers.delete(entry);
+    }
     await Promise.all(entries.map((entry) => stop(entry, graceMs)));
-    for (const entry of entries) this.started.splice(this.started.indexOf(entry), 1);
+    for (const entry of entries) {
+      this.started.splice(this.started.indexOf(entry), 1);
+      this.stopping.delete(entry);
+    }
     return entries.length > 0 ? entries.at(-1)!.exited : undefined;
   }
 
   private pipeLogs(name: string, child: ChildProcess) {
     if (this.sink.kind === 'files') {
-      const file = createWriteStream(join(this.sink.dir, `${name}.log`), { flags: 'a' });
-      this.files.push(file);
+      const file = this.fileOf(name, this.sink.dir);
       child.stdout!.pipe(file, { end: false });
       child.stderr!.pipe(file, { end: false });
       return;
     }
-    const color = COLORS[this.color++ % COLORS.length];
+    const color = (this.colors[name] ??= COLORS[this.color++ % COLORS.length]!);
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => this.write(name, line, color));
     }
   }
 
+  /** One file per name, kept across restarts. */
+  private fileOf(name: string, dir: string): WriteStream {
+    let file = this.files.get(name);
+    if (!file) {
+      file = createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
+      this.files.set(name, file);
+    }
+    return file;
+  }
+
+  /** A line about the process (its restarts), in red on the terminal, or in its log file. */
   private write(name: string, line: string, color = 31) {
     if (this.sink.kind === 'terminal') process.stdout.write(`\x1b[${color}m${name.padEnd(16)}|\x1b[0m ${line}\n`);
+    else this.fileOf(name, this.sink.dir).write(`[eventmart] ${name} ${line}\n`);
   }
 }
 
