@@ -20,6 +20,7 @@ interface DeadLetter {
   data: unknown;
   receivedAt: string;
   replayedAt?: string;
+  replayedData?: unknown;
 }
 
 async function request(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -55,13 +56,19 @@ export async function main(argv: string[], out: (line: string) => void = console
   if (command === 'list') {
     let count = 0;
     for (const name of pick(service)) {
-      const { status, body } = await request('GET', `${urls[name]}/deadletters`);
-      if (status !== 200) throw new Error(`${name}: GET /deadletters answered ${status}`);
-      for (const letter of body.deadLetters as DeadLetter[]) {
-        count++;
-        const state = letter.replayedAt ? `replayed ${letter.replayedAt}` : 'waiting';
-        out(`${name}\t${letter.id}\t${letter.type}\t${letter.receivedAt}\t${state}\t${JSON.stringify(letter.data)}`);
-      }
+      // Page after page: a service may hold more than one page of letters.
+      let after: string | undefined;
+      do {
+        const query = after === undefined ? '' : `?after=${encodeURIComponent(after)}`;
+        const { status, body } = await request('GET', `${urls[name]}/deadletters${query}`);
+        if (status !== 200) throw new Error(`${name}: GET /deadletters answered ${status}`);
+        for (const letter of body.deadLetters as DeadLetter[]) {
+          count++;
+          const state = letter.replayedAt ? `replayed ${letter.replayedAt}${letter.replayedData === undefined ? '' : ' (corrected)'}` : 'waiting';
+          out(`${name}\t${letter.id}\t${letter.type}\t${letter.receivedAt}\t${state}\t${JSON.stringify(letter.data)}`);
+        }
+        after = body.next;
+      } while (after !== undefined);
     }
     out(`${count} dead letter(s)`);
     return 0;

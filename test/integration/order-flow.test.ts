@@ -3,6 +3,8 @@
  * test runs on Kafka and on RabbitMQ) and FerretDB. A product is put, money deposited,
  * orders placed, and each order's status moves because the other services answered.
  */
+import { MongoClient } from 'mongodb';
+import { createDeadLetterStore } from '../../services/shared/src/dead-letters';
 import type { RunningSystem } from '../../scripts/src/system';
 import { BROKERS, startTestSystem } from '../support/system';
 import { call, eventually, orderReaches } from '../support/http';
@@ -135,6 +137,29 @@ describe.each(BROKERS)('order flow on %s', (broker) => {
     expect(fresh.status).toBe(200);
     expect(fresh.body).toMatchObject({ price: 600, available: 4 });
     expect((await call('PUT', cup, { name: 'Cup', price: 600, available: 4 }, { 'If-Match': 'yesterday' })).body.error.code).toBe('INVALID_IF_MATCH');
+  });
+
+  test('dead letters are listed a page at a time: every one once, oldest first, ties broken by id', async () => {
+    const client = new MongoClient(system.mongoUrl);
+    try {
+      const store = await createDeadLetterStore(client.db(`paging_${broker}`));
+      // Recorded in a burst: many share a millisecond, so the cursor must break ties.
+      await Promise.all(Array.from({ length: 25 }, (_, n) => store.record({ id: `letter-${String(n).padStart(2, '0')}`, type: 't', data: { n } })));
+      const seen: string[] = [];
+      let after: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.list({ after, limit: 10 });
+        seen.push(...page.deadLetters.map((l) => l.id));
+        after = page.next;
+        pages++;
+      } while (after !== undefined && pages < 10);
+      expect(pages).toBe(3);
+      expect(seen.length).toBe(25);
+      expect(new Set(seen).size).toBe(25);
+    } finally {
+      await client.close();
+    }
   });
 
   test('an unknown order is a 404 ORDER_NOT_FOUND', async () => {

@@ -23,7 +23,14 @@ const SHAPES = [
 
 const BATCH = [
   { customerId: 'rich', items: [{ sku: 'A', quantity: 2 }], expected: 'DELIVERED' },
-  { customerId: 'rich', items: [{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 1 }], expected: 'DELIVERED' },
+  {
+    customerId: 'rich',
+    items: [
+      { sku: 'A', quantity: 1 },
+      { sku: 'B', quantity: 1 },
+    ],
+    expected: 'DELIVERED',
+  },
   { customerId: 'poor', items: [{ sku: 'A', quantity: 1 }], expected: 'CANCELLED', reason: /insufficient funds/ },
   { customerId: 'rich', items: [{ sku: 'B', quantity: 5 }], expected: 'CANCELLED', reason: /out of stock/ },
   { customerId: 'rich', items: [{ sku: 'B', quantity: 1 }], expected: 'DELIVERED' },
@@ -40,7 +47,8 @@ describe.each(BROKERS)('the saga on %s', (broker) => {
 
     beforeAll(async () => {
       system = await startTestSystem(`saga-${Object.keys(scale).length ? 'scaled' : 'single'}`, { broker, scale });
-      for (const [sku, { price, available }] of Object.entries(STOCK)) await call('PUT', `${urls().inventory}/products/${sku}`, { name: `Product ${sku}`, price, available });
+      for (const [sku, { price, available }] of Object.entries(STOCK))
+        await call('PUT', `${urls().inventory}/products/${sku}`, { name: `Product ${sku}`, price, available });
       for (const [customerId, amount] of Object.entries(DEPOSITS)) await call('POST', `${urls().payment}/accounts/${customerId}/deposits`, { amount });
       await eventually('the catalog replica', async () => ((await call('GET', `${urls().order}/catalog`)).body.products.length === 2 ? true : undefined));
     });
@@ -55,17 +63,25 @@ describe.each(BROKERS)('the saga on %s', (broker) => {
 
       const placed = await Promise.all(BATCH.map(({ customerId, items }) => call('POST', `${urls().order}/orders`, { customerId, items })));
       const ids: string[] = placed.map((r) => r.body.orderId);
-      const finals = await eventually('every order to reach its end state', async () => {
-        const orders = await Promise.all(ids.map(async (id) => (await call('GET', `${urls().order}/orders/${id}`)).body));
-        return orders.every((o) => o.status === 'DELIVERED' || o.status === 'CANCELLED') ? orders : undefined;
-      }, 90_000);
+      const finals = await eventually(
+        'every order to reach its end state',
+        async () => {
+          const orders = await Promise.all(ids.map(async (id) => (await call('GET', `${urls().order}/orders/${id}`)).body));
+          return orders.every((o) => o.status === 'DELIVERED' || o.status === 'CANCELLED') ? orders : undefined;
+        },
+        90_000,
+      );
       BATCH.forEach((order, i) => {
         expect(finals[i].status).toBe(order.expected);
         if (order.reason) expect(finals[i].reason).toMatch(order.reason);
       });
 
       // Stock: what was delivered left the shelf; everything else came back.
-      const sold = (sku: string) => BATCH.filter((o) => o.expected === 'DELIVERED').flatMap((o) => o.items).filter((l) => l.sku === sku).reduce((n, l) => n + l.quantity, 0);
+      const sold = (sku: string) =>
+        BATCH.filter((o) => o.expected === 'DELIVERED')
+          .flatMap((o) => o.items)
+          .filter((l) => l.sku === sku)
+          .reduce((n, l) => n + l.quantity, 0);
       await eventually('stock to settle', async () => {
         const [a, b] = await Promise.all(['A', 'B'].map(async (sku) => (await call('GET', `${urls().inventory}/products/${sku}`)).body.available));
         return a === STOCK.A.available - sold('A') && b === STOCK.B.available - sold('B') ? true : undefined;
@@ -73,13 +89,16 @@ describe.each(BROKERS)('the saga on %s', (broker) => {
 
       // Money: deposits = balances + charges - refunds, and each customer paid exactly for what was delivered.
       const paid = (customerId: string) =>
-        BATCH.filter((o) => o.customerId === customerId && o.expected === 'DELIVERED').flatMap((o) => o.items).reduce((n, l) => n + l.quantity * STOCK[l.sku as 'A' | 'B'].price, 0);
+        BATCH.filter((o) => o.customerId === customerId && o.expected === 'DELIVERED')
+          .flatMap((o) => o.items)
+          .reduce((n, l) => n + l.quantity * STOCK[l.sku as 'A' | 'B'].price, 0);
       const accounts = await eventually('refunds to settle', async () => {
         const all = await Promise.all(Object.keys(DEPOSITS).map(async (c) => (await call('GET', `${urls().payment}/accounts/${c}`)).body));
         return all.every((a) => a.balance === DEPOSITS[a.customerId as keyof typeof DEPOSITS] - paid(a.customerId)) ? all : undefined;
       });
       for (const account of accounts) {
-        const sum = (kind: string) => account.transactions.filter((t: { kind: string }) => t.kind === kind).reduce((n: number, t: { amount: number }) => n + t.amount, 0);
+        const sum = (kind: string) =>
+          account.transactions.filter((t: { kind: string }) => t.kind === kind).reduce((n: number, t: { amount: number }) => n + t.amount, 0);
         expect(sum('deposit')).toBe(account.balance + sum('charge') - sum('refund'));
       }
 
@@ -91,7 +110,17 @@ describe.each(BROKERS)('the saga on %s', (broker) => {
         expect(types[0]).toBe('order.placed');
         expect(body.events.map((e: { version: number }) => e.version)).toEqual(types.map((_, n) => n + 1));
         if (BATCH[i]!.expected === 'DELIVERED') {
-          expect(types).toEqual(expect.arrayContaining(['payment.succeeded', 'stock.reserved', 'order.confirmed', 'shipment.dispatched', 'order.shipped', 'shipment.delivered', 'order.delivered']));
+          expect(types).toEqual(
+            expect.arrayContaining([
+              'payment.succeeded',
+              'stock.reserved',
+              'order.confirmed',
+              'shipment.dispatched',
+              'order.shipped',
+              'shipment.delivered',
+              'order.delivered',
+            ]),
+          );
           const at = (type: string) => Date.parse(body.events.find((e: { type: string }) => e.type === type).occurredAt);
           latencies.push(at('order.confirmed') - at('order.placed'));
         } else {
@@ -103,7 +132,10 @@ describe.each(BROKERS)('the saga on %s', (broker) => {
       latencies.sort((x, y) => x - y);
       const figures = { broker, shape: label, orders: latencies.length, medianMs: latencies[Math.floor(latencies.length / 2)], worstMs: latencies.at(-1) };
       mkdirSync(join(REPO_ROOT, 'artifacts', 'figures'), { recursive: true });
-      writeFileSync(join(REPO_ROOT, 'artifacts', 'figures', `confirm-latency-${broker}-${Object.keys(scale).length ? 'scaled' : 'single'}.json`), JSON.stringify(figures, null, 2));
+      writeFileSync(
+        join(REPO_ROOT, 'artifacts', 'figures', `confirm-latency-${broker}-${Object.keys(scale).length ? 'scaled' : 'single'}.json`),
+        JSON.stringify(figures, null, 2),
+      );
     });
 
     test('the replay command rebuilds identical read models from the event store', async () => {
@@ -122,8 +154,8 @@ describe.each(BROKERS)('the saga on %s', (broker) => {
 
     test('a poisoned event is dead-lettered, not retried forever, and a corrected copy replays into success', async () => {
       const order = system.replicas.find((r) => r.service === 'order')!;
-      // order.cancelled without the customerId its schema requires, published through a real sidecar.
-      const poison = { orderId: `ghost-${broker}`, reason: 'poison' };
+      // order.cancelled with a number where its schema wants the reason, published through a real sidecar.
+      const poison = { orderId: `ghost-${broker}`, customerId: 'ghost-customer', reason: 42 };
       const published = await fetch(
         `http://127.0.0.1:${order.daprHttpPort}/v1.0/publish/pubsub/orders?metadata.cloudevent.id=poison-${label.length}&metadata.cloudevent.type=eventmart.order.cancelled.v1&metadata.partitionKey=${poison.orderId}`,
         { method: 'POST', headers: { 'content-type': 'application/json', 'dapr-api-token': system.daprApiToken }, body: JSON.stringify(poison) },
@@ -132,7 +164,7 @@ describe.each(BROKERS)('the saga on %s', (broker) => {
 
       const lines: string[] = [];
       const consumers: ServiceName[] = ['payment', 'inventory', 'shipping'];
-      await eventually('the poison to reach every consumer\'s dead letters', async () => {
+      await eventually("the poison to reach every consumer's dead letters", async () => {
         lines.length = 0;
         expect(await dlq(['list', ...dlqUrls()], (line) => lines.push(line))).toBe(0);
         return consumers.every((s) => lines.some((l) => l.startsWith(`${s}\tpoison-`))) ? true : undefined;
@@ -140,10 +172,14 @@ describe.each(BROKERS)('the saga on %s', (broker) => {
       const letter = lines.find((l) => l.startsWith('payment\tpoison-'))!.split('\t');
       expect(letter[4]).toBe('waiting');
 
-      // As it is, it fails again; corrected, payment handles it (it remembers the cancellation).
+      // As it is, it fails again; a correction may not touch whose money it is; corrected, payment
+      // handles it (it remembers the cancellation).
       const out: string[] = [];
       expect(await dlq(['replay', 'payment', letter[1]!, ...dlqUrls()], (line) => out.push(line))).toBe(1);
-      const fixed = JSON.stringify({ ...poison, customerId: 'ghost-customer' });
+      const redirected = JSON.stringify({ ...poison, customerId: 'someone-else', reason: 'poison' });
+      expect(await dlq(['replay', 'payment', letter[1]!, '--data', redirected, ...dlqUrls()], (line) => out.push(line))).toBe(1);
+      expect(out.at(-1)).toMatch(/customerId/);
+      const fixed = JSON.stringify({ ...poison, reason: 'poison' });
       expect(await dlq(['replay', 'payment', letter[1]!, '--data', fixed, ...dlqUrls()], (line) => out.push(line))).toBe(0);
       expect(out.at(-1)).toMatch(/SUCCESS/);
       lines.length = 0;
@@ -151,7 +187,9 @@ describe.each(BROKERS)('the saga on %s', (broker) => {
       expect(lines.find((l) => l.includes(letter[1]!))).toMatch(/replayed/);
       // The flow went on: the batch above still stands, and new orders still complete.
       const next = await call('POST', `${urls().order}/orders`, { customerId: 'rich', items: [{ sku: 'A', quantity: 1 }] });
-      await eventually('a new order to complete', async () => ((await call('GET', `${urls().order}/orders/${next.body.orderId}`)).body.status === 'DELIVERED' ? true : undefined));
+      await eventually('a new order to complete', async () =>
+        (await call('GET', `${urls().order}/orders/${next.body.orderId}`)).body.status === 'DELIVERED' ? true : undefined,
+      );
     });
   });
 });

@@ -17,18 +17,29 @@ export interface DeadLetter {
   data: unknown;
   receivedAt: string;
   replayedAt?: string;
+  /** The data that was replayed, when an operator corrected it (`data` stays as received). */
+  replayedData?: unknown;
+}
+
+/** One page of dead letters, oldest first; `next` is the cursor of the page after it. */
+export interface DeadLetterPage {
+  deadLetters: DeadLetter[];
+  next: string | undefined;
 }
 
 export interface DeadLetterStore {
   record(cloudEvent: Record<string, unknown>): Promise<void>;
-  list(): Promise<DeadLetter[]>;
+  list(page?: { after?: string | undefined; limit?: number }): Promise<DeadLetterPage>;
   get(id: string): Promise<DeadLetter | undefined>;
-  markReplayed(id: string): Promise<void>;
+  markReplayed(id: string, replayedData: unknown): Promise<void>;
 }
+
+const PAGE_MAX = 1000;
 
 export async function createDeadLetterStore(db: Db): Promise<DeadLetterStore> {
   const letters: Collection<DeadLetter> = db.collection('deadletters');
   await letters.createIndex({ id: 1 }, { unique: true });
+  await letters.createIndex({ receivedAt: 1, id: 1 });
   return {
     async record(cloudEvent) {
       const letter: DeadLetter = {
@@ -46,22 +57,35 @@ export async function createDeadLetterStore(db: Db): Promise<DeadLetterStore> {
         if (!isDuplicateKey(err)) throw err; // the same letter twice: keep the first
       }
     },
-    async list() {
-      return letters.find({}, { projection: { _id: 0 } }).sort({ receivedAt: 1 }).limit(1000).toArray();
+    async list({ after, limit = PAGE_MAX } = {}) {
+      // The cursor is the last letter's receivedAt and id: the next page starts right after it.
+      const [at, id] = after === undefined ? [] : [after.slice(0, after.indexOf('|')), after.slice(after.indexOf('|') + 1)];
+      const filter = after === undefined ? {} : { $or: [{ receivedAt: { $gt: at } }, { receivedAt: at, id: { $gt: id } }] };
+      const size = Math.min(Math.max(limit, 1), PAGE_MAX);
+      const found = await letters
+        .find(filter, { projection: { _id: 0 } })
+        .sort({ receivedAt: 1, id: 1 })
+        .limit(size + 1)
+        .toArray();
+      const page = found.slice(0, size);
+      const last = page.at(-1);
+      return { deadLetters: page, next: found.length > size && last ? `${last.receivedAt}|${last.id}` : undefined };
     },
     async get(id) {
       return (await letters.findOne({ id }, { projection: { _id: 0 } })) ?? undefined;
     },
-    async markReplayed(id) {
-      await letters.updateOne({ id }, { $set: { replayedAt: new Date().toISOString() } });
+    async markReplayed(id, replayedData) {
+      await letters.updateOne({ id }, { $set: { replayedAt: new Date().toISOString(), ...(replayedData === undefined ? {} : { replayedData }) } });
     },
   };
 }
 
 /**
- * GET /deadletters lists what this service dropped; POST /deadletters/:id/replay runs one
- * through the handlers again, optionally with corrected `data`, and marks it replayed
- * when it now succeeds.
+ * GET /deadletters lists what this service dropped, a page at a time (`?after=<next>&limit=`);
+ * POST /deadletters/:id/replay runs one through the handlers again, optionally with corrected
+ * `data`, and marks it replayed when it now succeeds, keeping what was replayed beside what
+ * was received. A correction may mend an event, not change what it is about or what it
+ * costs: the order and every amount stay as received.
  */
 export function deadLetterRoutes(letters: DeadLetterStore, handlers: EventHandlers, log: Logger): Router {
   const router = new Router({ prefix: '/deadletters' });
@@ -79,25 +103,47 @@ export function deadLetterRoutes(letters: DeadLetterStore, handlers: EventHandle
   });
 
   router.get('/', async (ctx) => {
-    ctx.body = { deadLetters: await letters.list() };
+    const { after, limit } = ctx.query;
+    if (limit !== undefined && !/^[1-9]\d{0,3}$/.test(String(limit))) throw new ValidationError(`limit must be 1 to ${PAGE_MAX}`, 'INVALID_LIMIT');
+    if (after !== undefined && (typeof after !== 'string' || !after.includes('|')))
+      throw new ValidationError('after must be the next cursor of a page', 'INVALID_CURSOR');
+    ctx.body = await letters.list({ after, limit: limit === undefined ? PAGE_MAX : Number(limit) });
   });
 
   router.post('/:id/replay', async (ctx) => {
     const letter = await letters.get(ctx.params.id!);
     if (!letter) throw new NotFoundError('DEAD_LETTER_NOT_FOUND', `no dead letter ${ctx.params.id}`);
-    const { data = letter.data } = parseReplay(ctx.request.body ?? {});
-    // A correction mends the event; it may not turn it into a fact about another order.
-    const orderIdOf = (value: unknown) => (value as { orderId?: unknown } | null)?.orderId;
-    if (orderIdOf(letter.data) !== undefined && orderIdOf(data) !== orderIdOf(letter.data)) {
-      throw new ValidationError('a corrected event must keep its orderId', 'ORDER_ID_CHANGED');
+    const body = parseReplay(ctx.request.body ?? {});
+    const corrected = 'data' in body;
+    const data = corrected ? body.data : letter.data;
+    if (corrected) {
+      const changed = protectedChanges(letter.data, data);
+      if (changed.length > 0) throw new ValidationError(`a correction must keep ${changed.join(', ')} as received`, 'PROTECTED_FIELD_CHANGED');
     }
     const status = await dispatch(handlers, { id: letter.id, type: letter.type, source: letter.source, data }, log, letter.topic);
     if (status !== 'SUCCESS') throw new UnprocessableError('REPLAY_FAILED', `the handler answered ${status}`);
-    await letters.markReplayed(letter.id);
+    await letters.markReplayed(letter.id, corrected ? data : undefined);
+    log.info({ eventId: letter.id, type: letter.type, corrected }, 'dead letter replayed');
     ctx.body = { id: letter.id, status };
   });
 
   return router;
+}
+
+/** What an event is about and what it costs: the order, and every amount of money in it. */
+const PROTECTED = new Set(['orderId', 'customerId', 'amount', 'total', 'unitPrice', 'price']);
+
+/** The paths of protected fields whose value a correction added, removed or changed. */
+export function protectedChanges(received: unknown, corrected: unknown, path = ''): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (!isObject(received) && !isObject(corrected)) return [];
+  const a = isObject(received) ? received : {};
+  const b = isObject(corrected) ? corrected : {};
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((key) => {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (PROTECTED.has(key) && a[key] !== b[key]) return [at];
+    return protectedChanges(a[key], b[key], at);
+  });
 }
 
 function isLoopback(ip: string): boolean {

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { dispatch, PoisonEventError, type EventHandlers } from '../src/pubsub';
+import { protectedChanges } from '../src/dead-letters';
 import { cloudEventType, eventNameOf, validateEvent } from '../src/events';
 
 const log = pino({ level: 'silent' });
@@ -88,5 +89,18 @@ describe('event catalog', () => {
     for (const name of ['stock.reserved', 'stock.released'] as const) {
       expect(validateEvent(name, { orderId: 'o', items: lines })).toEqual({ ok: false, reason: '/items name sku A more than once' });
     }
+  });
+});
+
+describe('a dead letter correction', () => {
+  const placed = { orderId: 'o', customerId: 'c', items: [{ sku: 'A', name: 'n', quantity: 1, unitPrice: 100 }], total: 100 };
+
+  test('may mend other fields, but not the order, the customer or any amount', () => {
+    expect(protectedChanges(placed, { ...placed, items: [{ ...placed.items[0], name: 'mended' }] })).toEqual([]);
+    expect(protectedChanges(placed, { ...placed, total: 1 })).toEqual(['total']);
+    expect(protectedChanges(placed, { ...placed, items: [{ ...placed.items[0], unitPrice: 1 }] })).toEqual(['items.0.unitPrice']);
+    expect(protectedChanges(placed, { ...placed, customerId: 'someone-else' })).toEqual(['customerId']);
+    // Adding an amount that was missing is a change too: a replay must not invent money.
+    expect(protectedChanges({ orderId: 'o' }, { orderId: 'o', amount: 5 })).toEqual(['amount']);
   });
 });
