@@ -2,6 +2,7 @@ import { createOutboxRelay, runService } from '@eventmart/shared';
 import type { EventData, EventName } from '@eventmart/shared/events';
 import { createApp } from './app';
 import { loadConfig } from './config';
+import { createDeadlines } from './events/deadlines';
 import { createSagaHandlers } from './events/saga-handlers';
 import { createCatalogStore } from './store/catalog-store';
 import { createOrderStore } from './store/order-store';
@@ -16,13 +17,15 @@ void runService('order', loadConfig, async ({ config, log, db, publisher, deadLe
     store,
     async (orderId, commits) => {
       for (const event of commits.flatMap((commit) => commit.events)) {
-        if (event.publish) await publisher.publish({ id: event.id, name: event.name, key: orderId, data: event.data as EventData<EventName> }, event.traceparent);
+        if (event.publish)
+          await publisher.publish({ id: event.id, name: event.name, key: orderId, data: event.data as EventData<EventName> }, event.traceparent);
       }
       await views.project(orderId);
     },
     log,
   );
   const handlers = createSagaHandlers({ store, catalog, relay });
+  const deadlines = createDeadlines(store, relay, config.orderDeadlineMs, log);
   const events = {
     appId: 'order',
     pubsubName: config.pubsubName,
@@ -32,8 +35,14 @@ void runService('order', loadConfig, async ({ config, log, db, publisher, deadLe
     deadLetters,
   };
   return {
-    app: createApp({ log, readiness, metrics, events, store, views, catalog, relay, corsOrigin: config.corsOrigin }),
-    start: () => relay.start(500),
-    stop: () => relay.stop(),
+    app: createApp({ log, readiness, metrics, events, store, views, catalog, relay, corsOrigin: config.corsOrigin, orderDeadlineMs: config.orderDeadlineMs }),
+    start: () => {
+      relay.start(500);
+      deadlines.start(1_000);
+    },
+    stop: async () => {
+      await deadlines.stop();
+      await relay.stop();
+    },
   };
 });

@@ -88,7 +88,8 @@ export function fold(events: readonly RecordedEvent[]): Order {
   for (const event of events) {
     order.status = STATUS_AFTER[event.name] ?? order.status;
     if (event.name === 'order.cancelled') order.reason = (event.data as EventData<'order.cancelled'>).reason;
-    if (event.name === 'stock.rejected' || event.name === 'payment.failed') failures[event.name] = failureReason(event.name, (event.data as { reason: string }).reason);
+    if (event.name === 'stock.rejected' || event.name === 'payment.failed')
+      failures[event.name] = failureReason(event.name, (event.data as { reason: string }).reason);
     order.updatedAt = event.occurredAt;
     order.version = event.seq;
   }
@@ -122,6 +123,20 @@ export function react(history: readonly RecordedEvent[], fact: { name: FactName;
   if (status === 'CONFIRMED' && (seen.has('shipment.dispatched') || seen.has('shipment.delivered'))) emit('order.shipped');
   if (status === 'SHIPPED' && seen.has('shipment.delivered')) emit('order.delivered');
   return next;
+}
+
+/**
+ * The saga's deadline: an order still PENDING when it passes is cancelled, naming who never
+ * answered. The cancellation compensates like any other (payment refunds a charge, inventory
+ * releases a hold, each also when its late order.placed comes after the cancellation).
+ */
+export function expire(history: readonly RecordedEvent[], deadlineMs: number): NewEvent[] {
+  const { orderId, customerId, status } = fold(history);
+  if (status !== 'PENDING') return [];
+  const seen = new Set(history.map((e) => e.name));
+  const silent = [seen.has('payment.succeeded') ? undefined : 'payment', seen.has('stock.reserved') ? undefined : 'inventory'].filter(Boolean);
+  const reason = `deadline passed: no answer from ${silent.join(' and ')} within ${deadlineMs / 1000} s`;
+  return [{ name: 'order.cancelled', data: { orderId, customerId, reason }, publish: true }];
 }
 
 function failureReason(fact: 'payment.failed' | 'stock.rejected', reason: string | undefined): string {

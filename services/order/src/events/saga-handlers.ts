@@ -28,7 +28,12 @@ export function createSagaHandlers({ store, catalog, relay, now = () => new Date
       if (next.length === 0) return;
       const occurredAt = now();
       const traced = event.traceparent ? { traceparent: event.traceparent } : {};
-      await store.append(orderId, stream.version, next.map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced })), { cause: event.id, outbox: true, at: occurredAt });
+      await store.append(
+        orderId,
+        stream.version,
+        next.map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced })),
+        { cause: event.id, outbox: true, at: occurredAt },
+      );
     });
     // Publishing now only makes it prompt: the relay's timer publishes it otherwise.
     relay.trigger();

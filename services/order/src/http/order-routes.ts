@@ -36,9 +36,11 @@ export interface OrderRouteDeps {
   catalog: CatalogStore;
   relay: OutboxRelay;
   log: Logger;
+  /** The saga's deadline: a timer on order.placed (events/deadlines.ts). */
+  orderDeadlineMs: number;
 }
 
-export function orderRoutes({ store, views, catalog, relay, log }: OrderRouteDeps): Router {
+export function orderRoutes({ store, views, catalog, relay, log, orderDeadlineMs }: OrderRouteDeps): Router {
   const router = new Router({ prefix: '/orders' });
 
   /** The command side: appends order.placed to a new stream; the relay publishes it. */
@@ -61,7 +63,16 @@ export function orderRoutes({ store, views, catalog, relay, log }: OrderRouteDep
     try {
       const traceparent = ctx.get('traceparent');
       const traced = traceparent ? { traceparent } : {};
-      await store.append(orderId, 0, placeOrder(placed).map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced })), { outbox: true, at: occurredAt });
+      await store.append(
+        orderId,
+        0,
+        placeOrder(placed).map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced })),
+        {
+          outbox: true,
+          at: occurredAt,
+          due: Date.parse(occurredAt) + orderDeadlineMs,
+        },
+      );
       log.info({ orderId, customerId: request.customerId, total: placed.total }, 'order placed');
       // Read your own writes: the order is in the customer's list when this answers. Publishing
       // is the relay's job (its timer would do it anyway; this makes it prompt).

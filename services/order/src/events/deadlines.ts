@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { createSerialTask, retryOnConflict, type Logger, type OutboxRelay, type SerialTask } from '@eventmart/shared';
+import { expire } from '../domain/order';
+import type { OrderStore } from '../store/order-store';
+
+/**
+ * No order stays PENDING forever. POST /orders puts a timer on the order.placed commit; when
+ * it is due, an order still PENDING is cancelled (domain `expire`), by an insert only one
+ * replica wins, and the relay publishes order.cancelled, which compensates.
+ */
+export function createDeadlines(store: OrderStore, relay: OutboxRelay, deadlineMs: number, log: Logger): SerialTask {
+  return createSerialTask(
+    'deadlines',
+    async () => {
+      for (const commit of await store.due(Date.now())) {
+        const orderId = commit.stream;
+        await retryOnConflict(async () => {
+          const stream = await store.read(orderId);
+          const next = expire(stream.events, deadlineMs);
+          if (next.length === 0) return;
+          const occurredAt = new Date().toISOString();
+          const traceparent = stream.events[0]?.traceparent;
+          const traced = traceparent ? { traceparent } : {};
+          await store.append(
+            orderId,
+            stream.version,
+            next.map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced })),
+            { outbox: true, at: occurredAt },
+          );
+          log.warn({ orderId, reason: (next[0]!.data as { reason: string }).reason }, 'order cancelled at its deadline');
+        });
+        await store.clearDue(commit._id);
+      }
+      relay.trigger();
+    },
+    log,
+  );
+}
