@@ -163,7 +163,7 @@ export async function startRabbitmq(group: ProcessGroup, tools: Toolchain, dir: 
   // them ten minutes after their consumer went away.
   execFileSync(
     join(tools.rabbitmqBin, 'rabbitmqctl'),
-    ['-q', 'set_policy', 'broadcast-expiry', '^notification-[0-9a-f-]{36}-', '{"expires":600000}', '--apply-to', 'queues'],
+    ['-q', 'set_policy', 'broadcast-expiry', '^notification-', '{"expires":600000}', '--apply-to', 'queues'],
     {
       env: { ...process.env, ...env },
       stdio: 'pipe',

@@ -175,6 +175,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
               RABBITMQ_URL: broker === 'rabbitmq' ? brokerAddress : '',
               DAPR_API_TOKEN: daprApiToken,
               APP_API_TOKEN: appApiToken,
+              // What {podName} in component metadata becomes, as the injector sets it in the
+              // cluster: stable per replica, so its broadcast subscription outlives a restart.
+              POD_NAME: `${service}-${index + 1}`,
             },
           });
           const what = `${service}#${index + 1}`;

@@ -1,5 +1,6 @@
 /**
- * Failure, through the real system on each broker: a consumer that is down loses nothing.
+ * Failure, through the real system on each broker: a consumer that is down loses nothing,
+ * and a notification replica that restarts misses nothing of the live feed.
  * Payment is stopped (app and sidecar, as a crash or a scale-to-zero would); orders placed
  * meanwhile wait, the rest of the shop goes on, and when payment is back every order
  * completes, charged exactly once.
@@ -37,7 +38,9 @@ describe.each(BROKERS)('a consumer down on %s', (broker) => {
 
     // The rest goes on: inventory reserves, and the orders wait for payment, PENDING.
     await eventually('inventory to reserve every order', async () => {
-      const streams = await Promise.all(ids.map(async (id) => (await call('GET', `${urls.order}/orders/${id}/events`)).body.events.map((e: { type: string }) => e.type)));
+      const streams = await Promise.all(
+        ids.map(async (id) => (await call('GET', `${urls.order}/orders/${id}/events`)).body.events.map((e: { type: string }) => e.type)),
+      );
       return streams.every((types) => types.includes('stock.reserved')) ? true : undefined;
     });
     for (const id of ids) expect((await call('GET', `${urls.order}/orders/${id}`)).body.status).toBe('PENDING');
@@ -48,5 +51,28 @@ describe.each(BROKERS)('a consumer down on %s', (broker) => {
     const account = (await call('GET', `${urls.payment}/accounts/dora`)).body;
     expect(account.transactions.filter((t: { kind: string }) => t.kind === 'charge')).toHaveLength(3);
     expect(account.balance).toBe(10_000 - 3 * 700);
+  });
+
+  test('a notification replica that restarts gets what was published while it was down: no silent gap in the live feed', async () => {
+    const { urls } = system;
+    const notification = system.replicas.find((r) => r.service === 'notification')!;
+    await system.stopReplica(notification);
+    // Published while notification and its sidecar are down.
+    await call('PUT', `${urls.inventory}/products/LAMP`, { name: 'Lamp', price: 750, available: 7 });
+    await system.startReplica(notification);
+    // A browser that connects now gets the buffer whole: the change must be in it.
+    await eventually('the change made while notification was down to reach its buffer', async () => {
+      const controller = new AbortController();
+      const response = await fetch(`${urls.notification}/stream`, { signal: controller.signal });
+      const reader = response.body!.getReader();
+      let text = '';
+      const deadline = Date.now() + 1_000;
+      while (Date.now() < deadline && !text.includes('"price":750')) {
+        const chunk = await Promise.race([reader.read(), new Promise<undefined>((resolve) => setTimeout(resolve, 200))]);
+        if (chunk?.value) text += new TextDecoder().decode(chunk.value);
+      }
+      controller.abort();
+      return text.includes('"price":750') ? true : undefined;
+    });
   });
 });

@@ -199,8 +199,9 @@ describe.each(BROKERS)('components/%s/pubsub-broadcast.yaml', (broker) => {
       name: addressKey,
       envRef: variable,
     });
-    // daprd replaces {uuid} with a new random id at every start; {appID} would be shared.
-    expect(meta(BROADCAST_PUBSUB_NAME, consumerKey).value).toMatch(/\{uuid\}/);
+    // daprd replaces {podName} with the pod's name: one group per replica that outlives a
+    // sidecar restart; {appID} would be shared, and {uuid} would start a new one at each restart.
+    expect(meta(BROADCAST_PUBSUB_NAME, consumerKey).value).toBe('notification-{podName}');
   });
 
   if (broker === 'kafka') {
