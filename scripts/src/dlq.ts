@@ -9,9 +9,11 @@
  * A dead letter is an event a service dropped (invalid, or poisoned, or failing after all
  * retries); Dapr moved it to the service's `deadletter-<app>` topic and the service keeps
  * it. Services are found at the `npm start` ports; `--url inventory=http://host:port` points elsewhere.
+ * Every call carries the admin token: `--token`, else $EVENTMART_ADMIN_TOKEN, else the one
+ * `npm start` keeps in its data folder (/var/tmp/eventmart/dev/admin-token).
  */
 import { parseArgs } from 'node:util';
-import { SERVICE_NAMES, SERVICES, type ServiceName } from './system';
+import { adminTokenFile, defaultDataDir, readAdminToken, SERVICE_NAMES, SERVICES, type ServiceName } from './system';
 
 interface DeadLetter {
   id: string;
@@ -23,10 +25,10 @@ interface DeadLetter {
   replayedData?: unknown;
 }
 
-async function request(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function request(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(10_000),
   });
@@ -38,8 +40,10 @@ export async function main(argv: string[], out: (line: string) => void = console
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { url: { type: 'string', multiple: true, default: [] }, data: { type: 'string' } },
+    options: { url: { type: 'string', multiple: true, default: [] }, data: { type: 'string' }, token: { type: 'string' } },
   });
+  const token = values.token ?? process.env.EVENTMART_ADMIN_TOKEN ?? readAdminToken(defaultDataDir());
+  if (!token) throw new Error(`no admin token: pass --token, set EVENTMART_ADMIN_TOKEN, or run npm start (it writes ${adminTokenFile(defaultDataDir())})`);
   const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${SERVICES[s]}`])) as Record<ServiceName, string>;
   for (const pair of values.url) {
     const [name, url] = pair.split('=', 2) as [ServiceName, string | undefined];
@@ -60,7 +64,7 @@ export async function main(argv: string[], out: (line: string) => void = console
       let after: string | undefined;
       do {
         const query = after === undefined ? '' : `?after=${encodeURIComponent(after)}`;
-        const { status, body } = await request('GET', `${urls[name]}/deadletters${query}`);
+        const { status, body } = await request('GET', `${urls[name]}/deadletters${query}`, token);
         if (status !== 200) throw new Error(`${name}: GET /deadletters answered ${status}`);
         for (const letter of body.deadLetters as DeadLetter[]) {
           count++;
@@ -77,7 +81,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     if (!service || !id) throw new Error('usage: dlq replay <service> <id> [--data <json>]');
     const [name] = pick(service);
     const data = values.data === undefined ? undefined : JSON.parse(values.data);
-    const { status, body } = await request('POST', `${urls[name!]}/deadletters/${encodeURIComponent(id)}/replay`, data === undefined ? {} : { data });
+    const { status, body } = await request('POST', `${urls[name!]}/deadletters/${encodeURIComponent(id)}/replay`, token, data === undefined ? {} : { data });
     if (status !== 200) {
       out(`replay of ${id} on ${name} failed (${status}): ${body?.error?.message ?? 'no details'}`);
       return 1;

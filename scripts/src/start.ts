@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProcessGroup } from './processes';
 import { seed, SEED_ACCOUNTS, SEED_PRODUCTS } from './seed';
-import { SERVICE_NAMES, standardPorts, startSystem, type ServiceName } from './system';
+import { adminTokenFile, defaultDataDir, ensureAdminToken, SERVICE_NAMES, standardPorts, startSystem, type ServiceName } from './system';
 
 function parseScale(values: string[]): Partial<Record<ServiceName, number>> {
   const scale: Partial<Record<ServiceName, number>> = {};
@@ -28,7 +28,7 @@ async function main() {
     options: {
       broker: { type: 'string', default: 'kafka' },
       scale: { type: 'string', multiple: true, default: [] },
-      'data-dir': { type: 'string', default: join(process.env.EVENTMART_DATA ?? '/var/tmp/eventmart', 'dev') },
+      'data-dir': { type: 'string', default: defaultDataDir() },
     },
   });
   const broker = values.broker;
@@ -55,7 +55,8 @@ async function main() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   console.log(`starting Eventmart on ${broker} (data in ${values['data-dir']}) …`);
-  const system = await startSystem({ broker, scale, runDir: join(values['data-dir'], broker), ports: standardPorts(), group });
+  const adminToken = ensureAdminToken(values['data-dir']);
+  const system = await startSystem({ broker, scale, runDir: join(values['data-dir'], broker), ports: standardPorts(), group, adminToken });
 
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   if (await seed(system.urls)) console.log(`seeded ${SEED_PRODUCTS.length} products and the customers ${SEED_ACCOUNTS.map((a) => a.customerId).join(', ')}`);
@@ -65,6 +66,7 @@ async function main() {
   console.log(`  payment API      http://localhost:3001/accounts/<customerId>`);
   console.log(`  inventory API    http://localhost:3002/products`);
   console.log(`  shipping API     http://localhost:3003/shipments/<orderId>`);
+  console.log(`  dead letters     npm run dlq (admin token in ${adminTokenFile(values['data-dir'])})`);
   for (const replica of system.replicas.filter((r) => r.index > 0)) console.log(`  ${replica.service} replica ${replica.index + 1} on ${replica.url}`);
   console.log('Ctrl-C stops everything.\n');
 }

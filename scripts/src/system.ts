@@ -1,10 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDatabase, startKafka, startRabbitmq, type Broker, type InfraPorts } from './infra';
 import type { ProcessGroup } from './processes';
 import { locateToolchain, REPO_ROOT } from './toolchain';
 import { assertPortsFree, httpOk, waitFor } from './wait';
+
+/** Where `npm start` keeps its data, unless --data-dir says otherwise. */
+export const defaultDataDir = () => join(process.env.EVENTMART_DATA ?? '/var/tmp/eventmart', 'dev');
+export const adminTokenFile = (dataDir: string) => join(dataDir, 'admin-token');
+
+export function readAdminToken(dataDir: string): string | undefined {
+  const file = adminTokenFile(dataDir);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+}
+
+/** The operator's token for /deadletters, made once per data folder (readable by its owner only). */
+export function ensureAdminToken(dataDir: string): string {
+  const known = readAdminToken(dataDir);
+  if (known) return known;
+  const token = randomBytes(24).toString('hex');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(adminTokenFile(dataDir), `${token}\n`, { mode: 0o600 });
+  return token;
+}
 
 /** The sidecar's app health check, as the chart's dapr.io/app-health-* annotations set it. */
 export const APP_HEALTH_FLAGS = ['--enable-app-health-check', '--app-health-check-path=/readyz', '--app-health-probe-interval=3', '--app-health-threshold=3'];
@@ -75,6 +94,8 @@ export interface SystemOptions {
   /** Extra environment per service, e.g. short shipping delays in tests. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
   logLevel?: string;
+  /** The operator's token for every service's /deadletters (ADMIN_TOKEN); a new one when not given. */
+  adminToken?: string;
 }
 
 export interface Replica {
@@ -92,8 +113,10 @@ export interface RunningSystem {
   replicas: Replica[];
   mongoUrl: string;
   brokerAddress: string;
-  /** The token apps use to call their sidecar (tests publish through a sidecar with it). */
-  daprApiToken: string;
+  /** Each service's token for calling its sidecar (tests publish through a sidecar with it). */
+  daprApiTokens: Record<ServiceName, string>;
+  /** The operator's token for /deadletters. */
+  adminToken: string;
   group: ProcessGroup;
   /** Stops one replica (its sidecar, then the app) with SIGTERM, as a scale-down would; returns their exit codes. */
   stopReplica(replica: Replica): Promise<{ sidecar: number | null | undefined; app: number | null | undefined }>;
@@ -118,9 +141,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const brokerAddress =
       broker === 'kafka' ? await startKafka(group, tools, join(runDir, 'kafka'), ports) : await startRabbitmq(group, tools, join(runDir, 'rabbitmq'), ports);
 
-    // Tokens both ways between app and sidecar, new for every run.
-    const daprApiToken = randomBytes(16).toString('hex');
-    const appApiToken = randomBytes(16).toString('hex');
+    // Tokens both ways between app and sidecar, one pair per service and new for every run: a
+    // token one service leaks opens no other's sidecar or app.
+    const token = () => randomBytes(16).toString('hex');
+    const daprApiTokens = Object.fromEntries(SERVICE_NAMES.map((s) => [s, token()])) as Record<ServiceName, string>;
+    const appApiTokens = Object.fromEntries(SERVICE_NAMES.map((s) => [s, token()])) as Record<ServiceName, string>;
+    const adminToken = options.adminToken ?? token();
     const components = join(REPO_ROOT, 'components', broker);
     const configuration = join(components, 'configuration.yaml');
     let next = ports.dynamicBase;
@@ -141,11 +167,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
             tier: 2,
             env: {
               PORT: String(appPort),
+              ADMIN_TOKEN: adminToken,
               MONGODB_URL: mongoUrl,
               DAPR_HTTP_PORT: String(daprHttpPort),
               DAPR_GRPC_PORT: String(daprGrpcPort),
-              DAPR_API_TOKEN: daprApiToken,
-              APP_API_TOKEN: appApiToken,
+              DAPR_API_TOKEN: daprApiTokens[service],
+              APP_API_TOKEN: appApiTokens[service],
               LOG_LEVEL: options.logLevel ?? 'info',
               ...options.env?.[service],
             },
@@ -173,8 +200,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
             env: {
               KAFKA_BROKERS: broker === 'kafka' ? brokerAddress : '',
               RABBITMQ_URL: broker === 'rabbitmq' ? brokerAddress : '',
-              DAPR_API_TOKEN: daprApiToken,
-              APP_API_TOKEN: appApiToken,
+              DAPR_API_TOKEN: daprApiTokens[service],
+              APP_API_TOKEN: appApiTokens[service],
               // What {podName} in component metadata becomes, as the injector sets it in the
               // cluster: stable per replica, so its broadcast subscription outlives a restart.
               POD_NAME: `${service}-${index + 1}`,
@@ -198,7 +225,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       replicas,
       mongoUrl,
       brokerAddress,
-      daprApiToken,
+      daprApiTokens,
+      adminToken,
       group,
       async stopReplica(replica) {
         const sidecar = await group.stop(`${nameOf(replica)}-dapr`);

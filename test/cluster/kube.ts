@@ -86,7 +86,8 @@ export function kubectlJson<T = any>(env: NodeJS.ProcessEnv, ...args: string[]):
  */
 export function inPod(env: NodeJS.ProcessEnv, service: string, port: number, method: string, path: string, body?: unknown): { status: number; body: any } {
   const script =
-    "fetch(process.argv[1], { method: process.argv[2], headers: { 'content-type': 'application/json' }, body: process.argv[3] || undefined })" +
+    // The pod's own admin token goes along (its /deadletters want it; the rest ignores it).
+    "fetch(process.argv[1], { method: process.argv[2], headers: { 'content-type': 'application/json', authorization: 'Bearer ' + process.env.ADMIN_TOKEN }, body: process.argv[3] || undefined })" +
     '.then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, text: await r.text() })))' +
     '.catch((e) => { console.error(e); process.exit(1); })';
   const out = kubectl(

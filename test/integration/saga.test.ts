@@ -43,7 +43,7 @@ describe.each(BROKERS)('the saga on %s', (broker) => {
   describe.each(SHAPES)('with $label', ({ label, scale }) => {
     let system: RunningSystem;
     const urls = () => system.urls;
-    const dlqUrls = () => Object.entries(system.urls).flatMap(([name, url]) => ['--url', `${name}=${url}`]);
+    const dlqUrls = () => [...Object.entries(system.urls).flatMap(([name, url]) => ['--url', `${name}=${url}`]), '--token', system.adminToken];
 
     beforeAll(async () => {
       system = await startTestSystem(`saga-${Object.keys(scale).length ? 'scaled' : 'single'}`, { broker, scale });
@@ -158,7 +158,7 @@ describe.each(BROKERS)('the saga on %s', (broker) => {
       const poison = { orderId: `ghost-${broker}`, customerId: 'ghost-customer', reason: 42 };
       const published = await fetch(
         `http://127.0.0.1:${order.daprHttpPort}/v1.0/publish/pubsub/orders?metadata.cloudevent.id=poison-${label.length}&metadata.cloudevent.type=eventmart.order.cancelled.v1&metadata.partitionKey=${poison.orderId}`,
-        { method: 'POST', headers: { 'content-type': 'application/json', 'dapr-api-token': system.daprApiToken }, body: JSON.stringify(poison) },
+        { method: 'POST', headers: { 'content-type': 'application/json', 'dapr-api-token': system.daprApiTokens.order }, body: JSON.stringify(poison) },
       );
       expect(published.status).toBe(204);
 

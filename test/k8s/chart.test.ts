@@ -61,8 +61,8 @@ describe.each(Object.keys(PROFILES))('the %s rendering', (profile) => {
         'dapr.io/config': 'eventmart',
         'dapr.io/log-as-json': 'true',
         'dapr.io/enable-metrics': 'true',
-        'dapr.io/api-token-secret': 'eventmart-dapr-api-token',
-        'dapr.io/app-token-secret': 'eventmart-app-api-token',
+        'dapr.io/api-token-secret': `eventmart-${name}-dapr-api-token`,
+        'dapr.io/app-token-secret': `eventmart-${name}-app-api-token`,
       });
       // The same app health check as the local runner's sidecars: no deliveries while /readyz fails.
       const health = Object.fromEntries(APP_HEALTH_FLAGS.map((f) => f.replace(/^--/, 'dapr.io/').split('=')).map(([k, v]) => [k, v ?? 'true']));
@@ -81,8 +81,10 @@ describe.each(Object.keys(PROFILES))('the %s rendering', (profile) => {
     for (const name of SERVICE_NAMES) {
       const container = find(docs(), 'Deployment', name).spec.template.spec.containers[0];
       const env = Object.fromEntries(container.env.map((e: { name: string }) => [e.name, e]));
-      expect(env.DAPR_API_TOKEN.valueFrom.secretKeyRef).toEqual({ name: 'eventmart-dapr-api-token', key: 'token' });
-      expect(env.APP_API_TOKEN.valueFrom.secretKeyRef).toEqual({ name: 'eventmart-app-api-token', key: 'token' });
+      // Its own pair, the same the annotations give its sidecar; and the operator's admin token.
+      expect(env.DAPR_API_TOKEN.valueFrom.secretKeyRef).toEqual({ name: `eventmart-${name}-dapr-api-token`, key: 'token' });
+      expect(env.APP_API_TOKEN.valueFrom.secretKeyRef).toEqual({ name: `eventmart-${name}-app-api-token`, key: 'token' });
+      expect(env.ADMIN_TOKEN.valueFrom.secretKeyRef).toEqual({ name: 'eventmart-admin-token', key: 'token' });
       expect(env.PORT.value).toBe(String(SERVICES[name]!.port));
       expect(env.MONGODB_URL.value).toBe('mongodb://mongodb:27017/?replicaSet=rs0');
       expect(env.MONGODB_DB.value).toBe(`eventmart-${name}`);
@@ -91,7 +93,9 @@ describe.each(Object.keys(PROFILES))('the %s rendering', (profile) => {
       expect(new Set(container.env.map((e: { name: string }) => e.name)).size).toBe(container.env.length);
     }
     const secrets = ofKind(docs(), 'Secret').map((s) => s.metadata.name).sort();
-    expect(secrets).toEqual(['eventmart-app-api-token', 'eventmart-dapr-api-token']);
+    expect(secrets).toEqual(
+      ['eventmart-admin-token', ...SERVICE_NAMES.flatMap((n) => [`eventmart-${n}-app-api-token`, `eventmart-${n}-dapr-api-token`])].sort(),
+    );
   });
 
   it('probes /healthz for liveness and /readyz for readiness, on the contract port', () => {

@@ -170,6 +170,11 @@ describe.each(BROKERS)('components/%s', (broker) => {
     expect(configuration.spec.tracing.samplingRate).toBe('1');
     expect(configuration.spec.metric.enabled).toBe(true);
   });
+
+  it('deny Dapr service invocation between the apps: they talk through pub/sub only', () => {
+    const configuration = docs().find((d) => d.kind === 'Configuration')!;
+    expect(configuration.spec.accessControl).toEqual({ defaultAction: 'deny', trustDomain: 'public' });
+  });
 });
 
 describe.each(BROKERS)('components/%s/pubsub-broadcast.yaml', (broker) => {

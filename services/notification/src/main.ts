@@ -12,6 +12,7 @@ void runService('notification', loadConfig, async ({ config, log, deadLetters, r
     appId: 'notification',
     pubsubName: config.pubsubName,
     appApiToken: config.appApiToken,
+    adminToken: config.adminToken,
     topics: TOPICS,
     handlers: feed.handlers,
     deadLetters,

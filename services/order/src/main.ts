@@ -30,6 +30,7 @@ void runService('order', loadConfig, async ({ config, log, db, publisher, deadLe
     appId: 'order',
     pubsubName: config.pubsubName,
     appApiToken: config.appApiToken,
+    adminToken: config.adminToken,
     topics: ['products', 'payments', 'inventory', 'shipments'] as const,
     handlers,
     deadLetters,

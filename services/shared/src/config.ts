@@ -72,6 +72,7 @@ export interface BaseConfig {
   daprHttpPort: number;
   daprApiToken: string | undefined;
   appApiToken: string | undefined;
+  adminToken: string | undefined;
   logLevel: LogLevel;
   shutdownGraceMs: number;
 }
@@ -85,6 +86,8 @@ export function baseConfigSpec(service: string, defaultPort: number) {
     daprHttpPort: ['DAPR_HTTP_PORT', int(3500, { min: 1, max: 65535 })],
     daprApiToken: ['DAPR_API_TOKEN', optionalStr()],
     appApiToken: ['APP_API_TOKEN', optionalStr()],
+    // The operator's token for /deadletters (`Authorization: Bearer <token>`); without it they are closed.
+    adminToken: ['ADMIN_TOKEN', optionalStr()],
     logLevel: ['LOG_LEVEL', oneOf(LOG_LEVELS, 'info')],
     shutdownGraceMs: ['SHUTDOWN_GRACE_MS', int(10_000)],
   } as const;

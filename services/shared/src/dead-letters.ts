@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import type { Collection, Db } from 'mongodb';
-import { ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from './errors';
+import { ForbiddenError, HttpError, NotFoundError, UnprocessableError, ValidationError } from './errors';
 import type { Logger } from './logger';
 import { isDuplicateKey } from './mongo';
-import { dispatch, type EventHandlers } from './pubsub';
+import { dispatch, sameSecret, type EventHandlers } from './pubsub';
 import { bodyValidator } from './validate';
 
 /** A CloudEvent this service dropped, as Dapr re-published it to the service's dead-letter topic. */
@@ -87,7 +87,7 @@ export async function createDeadLetterStore(db: Db): Promise<DeadLetterStore> {
  * was received. A correction may mend an event, not change what it is about or what it
  * costs: the order and every amount stay as received.
  */
-export function deadLetterRoutes(letters: DeadLetterStore, handlers: EventHandlers, log: Logger): Router {
+export function deadLetterRoutes(letters: DeadLetterStore, handlers: EventHandlers, adminToken: string | undefined, log: Logger): Router {
   const router = new Router({ prefix: '/deadletters' });
   const parseReplay = bodyValidator<{ data?: unknown }>({
     type: 'object',
@@ -95,10 +95,12 @@ export function deadLetterRoutes(letters: DeadLetterStore, handlers: EventHandle
     properties: { data: {} },
   });
 
-  // An operator's tool, not a public API: only from this machine (or, in the cluster, through
-  // `kubectl port-forward`, which arrives on the pod's loopback).
+  // An operator's tool, not a public API: every call carries the admin token. (Not "from
+  // loopback": everything a sidecar forwards arrives from loopback too.)
   router.use(async (ctx, next) => {
-    if (!isLoopback(ctx.ip)) throw new ForbiddenError('ADMIN_ONLY', 'dead letters are managed from the host itself');
+    if (!adminToken) throw new ForbiddenError('ADMIN_DISABLED', 'dead letters are closed: this service has no ADMIN_TOKEN');
+    const given = /^Bearer (\S+)$/.exec(ctx.get('Authorization'))?.[1] ?? '';
+    if (!sameSecret(given, adminToken)) throw new HttpError(401, 'UNAUTHORIZED', 'dead letters need Authorization: Bearer <admin token>');
     await next();
   });
 
@@ -144,8 +146,4 @@ export function protectedChanges(received: unknown, corrected: unknown, path = '
     if (PROTECTED.has(key) && a[key] !== b[key]) return [at];
     return protectedChanges(a[key], b[key], at);
   });
-}
-
-function isLoopback(ip: string): boolean {
-  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
 }

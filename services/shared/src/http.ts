@@ -18,6 +18,8 @@ export interface ServiceAppDeps {
     appId: string;
     pubsubName: string;
     appApiToken: string | undefined;
+    /** The operator's token for /deadletters; undefined closes them. */
+    adminToken: string | undefined;
     topics: readonly Topic[];
     handlers: EventHandlers;
     deadLetters: DeadLetterStore;
@@ -54,7 +56,7 @@ export function createServiceApp(deps: ServiceAppDeps, routers: readonly Router[
       registers: [metrics],
     });
     const onHandled = (type: string, status: string) => handled.inc({ type, status });
-    all.push(subscriptionRoutes({ ...events, onDeadLetter, onHandled, log }), deadLetterRoutes(events.deadLetters, events.handlers, log));
+    all.push(subscriptionRoutes({ ...events, onDeadLetter, onHandled, log }), deadLetterRoutes(events.deadLetters, events.handlers, events.adminToken, log));
   }
   for (const router of all) app.use(router.routes()).use(router.allowedMethods());
   return app;

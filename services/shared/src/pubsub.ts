@@ -138,7 +138,7 @@ export function subscriptionRoutes(options: SubscriptionOptions): Router {
 }
 
 /** Compares secrets in constant time, so a caller cannot guess the token byte by byte. */
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);

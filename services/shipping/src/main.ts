@@ -22,7 +22,7 @@ void runService('shipping', loadConfig, async ({ config, log, db, publisher, dea
   );
   const courier = createCourier(shipments, relay, config, log);
   const handlers = createShippingHandlers(shipments, relay, config.dispatchDelayMs);
-  const events = { appId: 'shipping', pubsubName: config.pubsubName, appApiToken: config.appApiToken, topics: ['orders'] as const, handlers, deadLetters };
+  const events = { appId: 'shipping', pubsubName: config.pubsubName, appApiToken: config.appApiToken, adminToken: config.adminToken, topics: ['orders'] as const, handlers, deadLetters };
   return {
     app: createApp({ log, readiness, metrics, events, shipments }),
     start: () => {
