@@ -10,14 +10,11 @@ export type AppDeps = ServiceAppDeps &
   };
 
 export function createApp(deps: AppDeps): Koa {
-  const app = createServiceApp(deps, [orderRoutes(deps), catalogRoutes(deps.catalog)]);
-  // First in line, so that preflights and error replies carry the CORS headers too.
-  app.middleware.unshift(
-    cors({
-      origin: deps.corsOrigin,
-      allowHeaders: ['Content-Type', 'Idempotency-Key'],
-      exposeHeaders: ['Location'],
-    }),
-  );
-  return app;
+  // CORS first in line, so that preflights and error replies carry its headers too.
+  const corsFirst = cors({
+    origin: deps.corsOrigin,
+    allowHeaders: ['Content-Type', 'Idempotency-Key'],
+    exposeHeaders: ['Location'],
+  });
+  return createServiceApp(deps, [orderRoutes(deps), catalogRoutes(deps.catalog)], [corsFirst]);
 }

@@ -11,8 +11,6 @@ export interface AppDeps extends ServiceAppDeps {
 }
 
 export function createApp(deps: AppDeps): Koa {
-  const app = createServiceApp(deps, [accountRoutes(deps.ledger)]);
-  // First in line, so that preflights and error replies carry the CORS headers too.
-  app.middleware.unshift(cors({ origin: deps.corsOrigin }));
-  return app;
+  // CORS first in line, so that preflights and error replies carry its headers too.
+  return createServiceApp(deps, [accountRoutes(deps.ledger)], [cors({ origin: deps.corsOrigin })]);
 }

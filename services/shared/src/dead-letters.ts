@@ -106,9 +106,9 @@ export function deadLetterRoutes(letters: DeadLetterStore, handlers: EventHandle
 
   router.get('/', async (ctx) => {
     const { after, limit } = ctx.query;
-    if (limit !== undefined && !/^[1-9]\d{0,3}$/.test(String(limit))) throw new ValidationError(`limit must be 1 to ${PAGE_MAX}`, 'INVALID_LIMIT');
+    if (limit !== undefined && !/^[1-9]\d{0,3}$/.test(String(limit))) throw new ValidationError('INVALID_LIMIT', `limit must be 1 to ${PAGE_MAX}`);
     if (after !== undefined && (typeof after !== 'string' || !after.includes('|')))
-      throw new ValidationError('after must be the next cursor of a page', 'INVALID_CURSOR');
+      throw new ValidationError('INVALID_CURSOR', 'after must be the next cursor of a page');
     ctx.body = await letters.list({ after, limit: limit === undefined ? PAGE_MAX : Number(limit) });
   });
 
@@ -120,7 +120,7 @@ export function deadLetterRoutes(letters: DeadLetterStore, handlers: EventHandle
     const data = corrected ? body.data : letter.data;
     if (corrected) {
       const changed = protectedChanges(letter.data, data);
-      if (changed.length > 0) throw new ValidationError(`a correction must keep ${changed.join(', ')} as received`, 'PROTECTED_FIELD_CHANGED');
+      if (changed.length > 0) throw new ValidationError('PROTECTED_FIELD_CHANGED', `a correction must keep ${changed.join(', ')} as received`);
     }
     const status = await dispatch(handlers, { id: letter.id, type: letter.type, source: letter.source, data }, log, letter.topic);
     if (status !== 'SUCCESS') throw new UnprocessableError('REPLAY_FAILED', `the handler answered ${status}`);

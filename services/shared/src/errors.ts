@@ -14,7 +14,7 @@ export class HttpError extends Error {
 }
 
 export class ValidationError extends HttpError {
-  constructor(message: string, code = 'VALIDATION_FAILED') {
+  constructor(code: string, message: string) {
     super(400, code, message);
   }
 }

@@ -29,12 +29,14 @@ export interface ServiceAppDeps {
 /**
  * The Koa app every service is: one error handler, JSON bodies (including the sidecar's
  * application/cloudevents+json), health, the Dapr subscription routes and dead letters,
- * then the service's own routers. It never listens: main() does.
+ * then the service's own routers. `first` goes before all of it (CORS, so that preflights
+ * and error replies carry its headers too). It never listens: main() does.
  */
-export function createServiceApp(deps: ServiceAppDeps, routers: readonly Router[]): Koa {
+export function createServiceApp(deps: ServiceAppDeps, routers: readonly Router[], first: readonly Koa.Middleware[] = []): Koa {
   const { log, readiness, metrics, events } = deps;
   const app = new Koa();
   app.silent = true; // errors are logged once, by errorHandler
+  for (const middleware of first) app.use(middleware);
   app.use(errorHandler(log));
   app.use(
     bodyParser({

@@ -13,6 +13,6 @@ export function bodyValidator<T>(schema: JSONSchemaType<T> | object): (body: unk
     if (validate(body)) return body;
     const [first] = validate.errors ?? [];
     const where = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : 'body';
-    throw new ValidationError(`${where} ${first?.message ?? 'is invalid'}`);
+    throw new ValidationError('VALIDATION_FAILED', `${where} ${first?.message ?? 'is invalid'}`);
   };
 }

@@ -27,7 +27,7 @@ export function productRoutes(products: ProductStore, relay: OutboxRelay): Route
    */
   router.put('/:sku', async (ctx) => {
     const sku = ctx.params.sku!;
-    if (!skuPattern.test(sku)) throw new ValidationError(`sku must match ${SKU_PATTERN}`, 'INVALID_SKU');
+    if (!skuPattern.test(sku)) throw new ValidationError('INVALID_SKU', `sku must match ${SKU_PATTERN}`);
     const input = parseProduct(ctx.request.body);
     const expected = ifMatchVersion(ctx.get('If-Match'));
     const { result, product } = await products.put(sku, input, expected);
@@ -48,6 +48,6 @@ export function productRoutes(products: ProductStore, relay: OutboxRelay): Route
 function ifMatchVersion(header: string): number | undefined {
   if (header === '') return undefined;
   const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(header.trim());
-  if (!match) throw new ValidationError('If-Match must be the product\'s ETag, a version in quotes: "7"', 'INVALID_IF_MATCH');
+  if (!match) throw new ValidationError('INVALID_IF_MATCH', 'If-Match must be the product\'s ETag, a version in quotes: "7"');
   return Number(match[1]);
 }

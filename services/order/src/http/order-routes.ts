@@ -47,7 +47,7 @@ export function orderRoutes({ store, views, catalog, relay, log, orderDeadlineMs
   router.post('/', async (ctx) => {
     const request = parseOrderRequest(ctx.request.body);
     const key = ctx.get('Idempotency-Key');
-    if (key.length > 200) throw new ValidationError('Idempotency-Key is longer than 200 characters');
+    if (key.length > 200) throw new ValidationError('VALIDATION_FAILED', 'Idempotency-Key is longer than 200 characters');
     const known = await catalog.find(request.items.map((line) => line.sku));
     const unknown = request.items.map((line) => line.sku).filter((sku) => !known.has(sku));
     if (unknown.length > 0) throw new UnprocessableError('UNKNOWN_SKU', `unknown sku: ${[...new Set(unknown)].join(', ')}`);
@@ -108,7 +108,7 @@ export function orderRoutes({ store, views, catalog, relay, log, orderDeadlineMs
 
   router.get('/', async (ctx) => {
     const customerId = ctx.query.customerId;
-    if (typeof customerId !== 'string' || customerId === '') throw new ValidationError('query parameter customerId is required');
+    if (typeof customerId !== 'string' || customerId === '') throw new ValidationError('VALIDATION_FAILED', 'query parameter customerId is required');
     ctx.body = { orders: await views.byCustomer(customerId, 100) };
   });
 

@@ -36,7 +36,7 @@ export function accountRoutes(ledger: LedgerStore): Router {
 
   router.post('/:customerId/deposits', async (ctx) => {
     const customerId = ctx.params.customerId!;
-    if (!CUSTOMER_ID.test(customerId)) throw new ValidationError('customerId has characters it may not have', 'INVALID_CUSTOMER_ID');
+    if (!CUSTOMER_ID.test(customerId)) throw new ValidationError('INVALID_CUSTOMER_ID', 'customerId has characters it may not have');
     const { amount } = parseDeposit(ctx.request.body);
     await ledger.settle(customerId, () => ({ entries: [deposit(amount)], outcome: undefined }));
     ctx.status = 201;
