@@ -45,7 +45,9 @@ describe.each(Object.keys(PROFILES))('the %s rendering', (profile) => {
 
   it('has a Deployment, Service, ServiceAccount and NetworkPolicy per service, named by app id', () => {
     for (const kind of ['Deployment', 'Service', 'ServiceAccount', 'NetworkPolicy']) {
-      const names = ofKind(docs(), kind).map((d) => d.metadata.name).filter((n) => n !== 'eventmart-default-deny');
+      const names = ofKind(docs(), kind)
+        .map((d) => d.metadata.name)
+        .filter((n) => n !== 'eventmart-default-deny');
       expect(names.sort()).toEqual([...SERVICE_NAMES].sort());
     }
   });
@@ -92,7 +94,9 @@ describe.each(Object.keys(PROFILES))('the %s rendering', (profile) => {
       expect(env.PUBSUB_NAME.value).toBe(name === 'notification' ? 'pubsub-broadcast' : 'pubsub');
       expect(new Set(container.env.map((e: { name: string }) => e.name)).size).toBe(container.env.length);
     }
-    const secrets = ofKind(docs(), 'Secret').map((s) => s.metadata.name).sort();
+    const secrets = ofKind(docs(), 'Secret')
+      .map((s) => s.metadata.name)
+      .sort();
     expect(secrets).toEqual(
       ['eventmart-admin-token', ...SERVICE_NAMES.flatMap((n) => [`eventmart-${n}-app-api-token`, `eventmart-${n}-dapr-api-token`])].sort(),
     );
@@ -139,7 +143,9 @@ describe.each(Object.keys(PROFILES))('the %s rendering', (profile) => {
   });
 
   it('exposes only the page and the order API outside the cluster', () => {
-    const nodePorts = ofKind(docs(), 'Service').filter((s) => s.spec.type === 'NodePort').map((s) => s.metadata.name);
+    const nodePorts = ofKind(docs(), 'Service')
+      .filter((s) => s.spec.type === 'NodePort')
+      .map((s) => s.metadata.name);
     expect(nodePorts.sort()).toEqual([...PUBLIC_SERVICES].sort());
   });
 
@@ -151,7 +157,11 @@ describe.each(Object.keys(PROFILES))('the %s rendering', (profile) => {
         set[`services.${name}.autoscaling.enabled`] === true ||
         set[`services.${name}.keda.enabled`] === true,
     );
-    expect(ofKind(docs(), 'PodDisruptionBudget').map((p) => p.metadata.name).sort()).toEqual(scalable.sort());
+    expect(
+      ofKind(docs(), 'PodDisruptionBudget')
+        .map((p) => p.metadata.name)
+        .sort(),
+    ).toEqual(scalable.sort());
   });
 
   it('leaves the replica count to the HPA or KEDA where they scale the service', () => {
@@ -189,9 +199,7 @@ describe('scaling', () => {
 
   it('lets a service reach only DNS, the Dapr control plane, MongoDB and the chosen broker', () => {
     const egressPorts = (docs: Manifest[]) =>
-      find(docs, 'NetworkPolicy', 'payment').spec.egress.flatMap((rule: { ports?: { port: number }[] }) =>
-        (rule.ports ?? []).map((p) => p.port),
-      );
+      find(docs, 'NetworkPolicy', 'payment').spec.egress.flatMap((rule: { ports?: { port: number }[] }) => (rule.ports ?? []).map((p) => p.port));
     expect(egressPorts(rendered.kafka!).sort()).toEqual([27017, 53, 53, 9092].sort());
     expect(egressPorts(rendered.rabbitmq!).sort()).toEqual([27017, 5672, 53, 53].sort());
     const deny = find(rendered.kafka!, 'NetworkPolicy', 'eventmart-default-deny');

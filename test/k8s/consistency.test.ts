@@ -150,20 +150,23 @@ describe.each(BROKERS)('components/%s', (broker) => {
     expect(pubsub().spec.metadata.find((m: { name: string }) => m.name === addressKey)).toEqual({ name: addressKey, envRef: variable });
   });
 
-  it.each([PUBSUB_NAME, BROADCAST_PUBSUB_NAME])('give %s a timeout, retries and its own circuit breaker in each direction, and retry deliveries without end', (component) => {
-    const resiliency = docs().find((d) => d.kind === 'Resiliency')!;
-    const { policies } = resiliency.spec;
-    const target = resiliency.spec.targets.components[component];
-    for (const direction of ['inbound', 'outbound'] as const) {
-      expect(policies.timeouts[target[direction].timeout]).toMatch(/^\d+s$/);
-      expect(policies.retries[target[direction].retry]).toBeDefined();
-      expect(policies.circuitBreakers[target[direction].circuitBreaker]).toBeDefined();
-    }
-    expect(target.inbound.circuitBreaker).not.toBe(target.outbound.circuitBreaker);
-    // An outage, however long, must not turn events into dead letters: only DROP does.
-    expect(policies.retries[target.inbound.retry].maxRetries).toBe(-1);
-    expect(policies.retries[target.outbound.retry].maxRetries).toBeGreaterThan(0);
-  });
+  it.each([PUBSUB_NAME, BROADCAST_PUBSUB_NAME])(
+    'give %s a timeout, retries and its own circuit breaker in each direction, and retry deliveries without end',
+    (component) => {
+      const resiliency = docs().find((d) => d.kind === 'Resiliency')!;
+      const { policies } = resiliency.spec;
+      const target = resiliency.spec.targets.components[component];
+      for (const direction of ['inbound', 'outbound'] as const) {
+        expect(policies.timeouts[target[direction].timeout]).toMatch(/^\d+s$/);
+        expect(policies.retries[target[direction].retry]).toBeDefined();
+        expect(policies.circuitBreakers[target[direction].circuitBreaker]).toBeDefined();
+      }
+      expect(target.inbound.circuitBreaker).not.toBe(target.outbound.circuitBreaker);
+      // An outage, however long, must not turn events into dead letters: only DROP does.
+      expect(policies.retries[target.inbound.retry].maxRetries).toBe(-1);
+      expect(policies.retries[target.outbound.retry].maxRetries).toBeGreaterThan(0);
+    },
+  );
 
   it('trace every request', () => {
     const configuration = docs().find((d) => d.kind === 'Configuration')!;

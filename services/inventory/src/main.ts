@@ -35,7 +35,15 @@ void runService('inventory', loadConfig, async ({ config, log, db, publisher, de
     log,
   );
   const handlers = createStockHandlers({ products, reservations, relays: [productRelay, reservationRelay] });
-  const events = { appId: 'inventory', pubsubName: config.pubsubName, appApiToken: config.appApiToken, adminToken: config.adminToken, topics: ['orders'] as const, handlers, deadLetters };
+  const events = {
+    appId: 'inventory',
+    pubsubName: config.pubsubName,
+    appApiToken: config.appApiToken,
+    adminToken: config.adminToken,
+    topics: ['orders'] as const,
+    handlers,
+    deadLetters,
+  };
   return {
     app: createApp({ log, readiness, metrics, events, products, relay: productRelay }),
     start: () => {

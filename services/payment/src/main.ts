@@ -23,7 +23,15 @@ void runService('payment', loadConfig, async ({ config, log, db, publisher, dead
     log,
   );
   const handlers = createPaymentHandlers(ledger, relay);
-  const events = { appId: 'payment', pubsubName: config.pubsubName, appApiToken: config.appApiToken, adminToken: config.adminToken, topics: ['orders'] as const, handlers, deadLetters };
+  const events = {
+    appId: 'payment',
+    pubsubName: config.pubsubName,
+    appApiToken: config.appApiToken,
+    adminToken: config.adminToken,
+    topics: ['orders'] as const,
+    handlers,
+    deadLetters,
+  };
   return {
     app: createApp({ log, readiness, metrics, events, ledger, corsOrigin: config.corsOrigin }),
     start: () => relay.start(1_000),

@@ -15,14 +15,23 @@ void runService('shipping', loadConfig, async ({ config, log, db, publisher, dea
       for (const event of commits.flatMap((commit) => commit.events)) {
         const fact = factOf(event);
         const traceparent = event.kind === 'addressed' ? undefined : event.traceparent;
-        if (fact) await publisher.publish({ id: `${orderId}:${fact}`, name: fact, key: orderId, data: { orderId, shipmentId: shipmentIdOf(orderId) } }, traceparent);
+        if (fact)
+          await publisher.publish({ id: `${orderId}:${fact}`, name: fact, key: orderId, data: { orderId, shipmentId: shipmentIdOf(orderId) } }, traceparent);
       }
     },
     log,
   );
   const courier = createCourier(shipments, relay, config, log);
   const handlers = createShippingHandlers(shipments, relay, config.dispatchDelayMs);
-  const events = { appId: 'shipping', pubsubName: config.pubsubName, appApiToken: config.appApiToken, adminToken: config.adminToken, topics: ['orders'] as const, handlers, deadLetters };
+  const events = {
+    appId: 'shipping',
+    pubsubName: config.pubsubName,
+    appApiToken: config.appApiToken,
+    adminToken: config.adminToken,
+    topics: ['orders'] as const,
+    handlers,
+    deadLetters,
+  };
   return {
     app: createApp({ log, readiness, metrics, events, shipments }),
     start: () => {

@@ -64,7 +64,9 @@ export const address = {
 
 export const catalog = {
   'order.placed': {
-    topic: 'orders', producer: 'order', consumers: ['payment', 'inventory', 'shipping', 'notification'],
+    topic: 'orders',
+    producer: 'order',
+    consumers: ['payment', 'inventory', 'shipping', 'notification'],
     summary: 'A customer placed an order (event-carried state: everything a consumer needs).',
     schema: {
       type: 'object',
@@ -90,9 +92,17 @@ export const catalog = {
       },
     },
   },
-  'order.confirmed': { topic: 'orders', summary: 'Payment and stock are both secured.', schema: orderOnly, producer: 'order', consumers: ['inventory', 'shipping', 'notification'] },
+  'order.confirmed': {
+    topic: 'orders',
+    summary: 'Payment and stock are both secured.',
+    schema: orderOnly,
+    producer: 'order',
+    consumers: ['inventory', 'shipping', 'notification'],
+  },
   'order.cancelled': {
-    topic: 'orders', producer: 'order', consumers: ['payment', 'inventory', 'shipping', 'notification'],
+    topic: 'orders',
+    producer: 'order',
+    consumers: ['payment', 'inventory', 'shipping', 'notification'],
     summary: 'The order will not be fulfilled; consumers compensate what they did for it.',
     // customerId lets payment find the ledger to refund (or to remember the cancellation in).
     schema: {
@@ -104,9 +114,17 @@ export const catalog = {
   },
   'order.shipped': { topic: 'orders', summary: 'The courier has the parcel.', schema: orderOnly, producer: 'order', consumers: ['notification'] },
   'order.delivered': { topic: 'orders', summary: 'The customer has the parcel.', schema: orderOnly, producer: 'order', consumers: ['notification'] },
-  'payment.succeeded': { topic: 'payments', summary: 'The order total was charged.', schema: payment, producer: 'payment', consumers: ['order', 'notification'] },
+  'payment.succeeded': {
+    topic: 'payments',
+    summary: 'The order total was charged.',
+    schema: payment,
+    producer: 'payment',
+    consumers: ['order', 'notification'],
+  },
   'payment.failed': {
-    topic: 'payments', producer: 'payment', consumers: ['order', 'notification'],
+    topic: 'payments',
+    producer: 'payment',
+    consumers: ['order', 'notification'],
     summary: 'The order could not be charged.',
     schema: {
       type: 'object',
@@ -117,12 +135,16 @@ export const catalog = {
   },
   'payment.refunded': { topic: 'payments', summary: 'A charge was given back.', schema: payment, producer: 'payment', consumers: ['order', 'notification'] },
   'stock.reserved': {
-    topic: 'inventory', producer: 'inventory', consumers: ['order', 'notification'],
+    topic: 'inventory',
+    producer: 'inventory',
+    consumers: ['order', 'notification'],
     summary: 'Every line of the order is set aside.',
     schema: stockLines,
   },
   'stock.rejected': {
-    topic: 'inventory', producer: 'inventory', consumers: ['order', 'notification'],
+    topic: 'inventory',
+    producer: 'inventory',
+    consumers: ['order', 'notification'],
     summary: 'Some line of the order cannot be served; nothing was reserved.',
     schema: {
       type: 'object',
@@ -132,12 +154,16 @@ export const catalog = {
     },
   },
   'stock.released': {
-    topic: 'inventory', producer: 'inventory', consumers: ['order', 'notification'],
+    topic: 'inventory',
+    producer: 'inventory',
+    consumers: ['order', 'notification'],
     summary: 'A reservation was given back.',
     schema: stockLines,
   },
   'product.changed': {
-    topic: 'products', producer: 'inventory', consumers: ['order', 'notification'],
+    topic: 'products',
+    producer: 'inventory',
+    consumers: ['order', 'notification'],
     summary: 'The state of a product (event-carried state: a replica needs nothing else).',
     schema: {
       type: 'object',
@@ -154,7 +180,25 @@ export const catalog = {
       },
     },
   },
-  'shipment.scheduled': { topic: 'shipments', summary: 'A courier slot is booked.', schema: shipment, producer: 'shipping', consumers: ['order', 'notification'] },
-  'shipment.dispatched': { topic: 'shipments', summary: 'The parcel left the warehouse.', schema: shipment, producer: 'shipping', consumers: ['order', 'notification'] },
-  'shipment.delivered': { topic: 'shipments', summary: 'The parcel reached the customer.', schema: shipment, producer: 'shipping', consumers: ['order', 'notification'] },
+  'shipment.scheduled': {
+    topic: 'shipments',
+    summary: 'A courier slot is booked.',
+    schema: shipment,
+    producer: 'shipping',
+    consumers: ['order', 'notification'],
+  },
+  'shipment.dispatched': {
+    topic: 'shipments',
+    summary: 'The parcel left the warehouse.',
+    schema: shipment,
+    producer: 'shipping',
+    consumers: ['order', 'notification'],
+  },
+  'shipment.delivered': {
+    topic: 'shipments',
+    summary: 'The parcel reached the customer.',
+    schema: shipment,
+    producer: 'shipping',
+    consumers: ['order', 'notification'],
+  },
 } as const;
