@@ -126,6 +126,18 @@ describe('a stalled stream client', () => {
     for (const client of clients) client.socket.destroy();
   });
 
+  test('when a new client has not taken its catch-up yet, then live events wait beside it instead of cutting it off', async () => {
+    // A catch-up of thousands of events still waiting, and room for 50 live ones beside it.
+    const { port, feed, stats, until } = await serve({ maxQueuedEvents: 50 }, 4_000);
+    const name = 'x'.repeat(2_500);
+    for (let i = 0; i < 4_000; i++) await publish(feed, `SKU-1:v${i + 1}`, name);
+    const slow = stalledClient(port);
+    await until((now) => now.clients === 1);
+    for (let i = 0; i < 40; i++) await publish(feed, `SKU-1:live${i}`, name);
+    expect(await stats()).toMatchObject({ clients: 1, cutOff: 0 });
+    slow.socket.destroy();
+  });
+
   test('when a client stops reading and no new events come, then it is cut off at the next heartbeat but one', async () => {
     const { port, feed, until } = await serve({ heartbeatMs: 50 }, 4_000);
     const name = 'x'.repeat(2_500);

@@ -40,7 +40,7 @@ function frameOf(event: FeedEvent): string {
  * Memory per client is bounded: its socket is handed at most `maxBufferedBytes` (plus one
  * frame) and gets more on 'drain'; what waits meanwhile, the catch-up included, is a queue of
  * references to events the shared buffer holds anyway. A client whose queue passes
- * `maxQueuedEvents`, or whose socket has not drained for a heartbeat, is cut off; its browser
+ * `maxQueuedEvents` past its catch-up, or whose socket has not drained for a heartbeat, is cut off; its browser
  * resumes from Last-Event-ID when it reconnects.
  */
 export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: StreamOptions, log: Logger): Router {
@@ -88,6 +88,8 @@ export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: Stre
 
     // The catch-up (what the buffer holds after Last-Event-ID) is the start of the queue.
     let queue = recent.since(lastEventId, options.resumeOverlap).filter(wanted);
+    // The catch-up may still be waiting when live events come: they get their own allowance.
+    const maxWaiting = queue.length + options.maxQueuedEvents;
     let next = 0;
     const pump = () => {
       while (!closed && next < queue.length && res.writableLength < options.maxBufferedBytes) res.write(frameOf(queue[next++]!));
@@ -107,7 +109,7 @@ export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: Stre
     pump();
     stopListening = feed.listen((event) => {
       if (closed || !wanted(event)) return;
-      if (queue.length - next >= options.maxQueuedEvents) return cut('too slow');
+      if (queue.length - next >= maxWaiting) return cut('too slow');
       queue.push(event);
       pump();
     });
