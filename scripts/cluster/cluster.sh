@@ -9,7 +9,7 @@
 #       loads only that broker's (default: both).
 #   npm run cluster -- prepare builds and caches all of that except the cluster (setup.sh runs it)
 #   npm run cluster -- env     prints the lines to eval: PATH, DOCKER_HOST, EVENTMART_IMAGES, ...
-#   npm run cluster -- down    deletes the cluster (the Docker engine and the caches stay)
+#   npm run cluster -- down    deletes the cluster and stopped build containers (the engine, images and caches stay)
 #   npm run cluster -- status  what runs, and the images it holds
 #
 # Then: eval "$(npm run -s cluster -- env)" && skaffold run [-p rabbitmq]   (docs/kubernetes.md)
@@ -173,6 +173,12 @@ case "$command" in
     eval "$(bash "$HERE/docker.sh")"
     eval "$(tools_env)"
     if cluster_exists; then timed "cluster $NAME deleted" kind delete cluster --name "$NAME"; else say "no cluster $NAME"; fi
+    # Docker's classic builder, driven through the API by skaffold, leaves its intermediate
+    # containers behind (the API's rm defaults to off there). In the project's own engine
+    # every container is ours: remove the stopped ones. A shared engine is left as it is.
+    if [ "${DOCKER_HOST:-}" = "unix:///run/eventmart/docker.sock" ]; then
+      timed "stopped build containers removed" docker container prune -f >/dev/null
+    fi
     ;;
   status)
     eval "$(bash "$HERE/docker.sh")"
