@@ -32,7 +32,7 @@ timed() { # timed LABEL COMMAND...: run a step, then say how long it took; its f
   say "$label ($(($(date +%s) - t)) s)"
 }
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ $# -ge 1 ] || usage
 command=$1
 shift
