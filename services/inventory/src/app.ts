@@ -1,13 +1,12 @@
 import type Koa from 'koa';
-import { createServiceApp, type OutboxRelay, type ServiceAppDeps } from '@eventmart/shared';
+import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
 import { productRoutes } from './http/product-routes';
 import type { ProductStore } from './store/product-store';
 
 export interface AppDeps extends ServiceAppDeps {
   products: ProductStore;
-  relay: OutboxRelay;
 }
 
 export function createApp(deps: AppDeps): Koa {
-  return createServiceApp(deps, [productRoutes(deps.products, deps.relay)]);
+  return createServiceApp(deps, [productRoutes(deps.products)]);
 }

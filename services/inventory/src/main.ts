@@ -1,4 +1,4 @@
-import { createEventStreamStore, createOutboxRelay, runService } from '@eventmart/shared';
+import { createEventStreamStore, createOutboxRelay, runService, SWEEP_MS } from '@eventmart/shared';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { factOf } from './domain/reservation';
@@ -34,7 +34,7 @@ void runService('inventory', loadConfig, async ({ config, log, db, publisher, de
     },
     log,
   );
-  const handlers = createStockHandlers({ products, reservations, relays: [productRelay, reservationRelay] });
+  const handlers = createStockHandlers({ products, reservations });
   const events = {
     appId: 'inventory',
     pubsubName: config.pubsubName,
@@ -45,10 +45,10 @@ void runService('inventory', loadConfig, async ({ config, log, db, publisher, de
     deadLetters,
   };
   return {
-    app: createApp({ log, readiness, metrics, events, products, relay: productRelay }),
+    app: createApp({ log, readiness, metrics, events, products }),
     start: () => {
-      productRelay.start(1_000);
-      reservationRelay.start(1_000);
+      productRelay.start(SWEEP_MS);
+      reservationRelay.start(SWEEP_MS);
     },
     stop: async () => {
       await productRelay.stop();

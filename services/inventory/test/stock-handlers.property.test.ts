@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import pino from 'pino';
-import { dispatch, type OutboxRelay } from '@eventmart/shared';
+import { dispatch } from '@eventmart/shared';
 import { cloudEventType } from '@eventmart/shared/events';
 import { memoryEventStreamStore } from '../../shared/test/memory-event-stream';
 import { foldStock, type StockEvent } from '../src/domain/stock';
@@ -38,11 +38,10 @@ describe('stock handlers under copies, reordering and concurrency', () => {
         async (orders, copies, parallel) => {
           const stock = memoryEventStreamStore<StockEvent>();
           const reservationStreams = memoryEventStreamStore<ReservationEvent>();
-          const relay: OutboxRelay = { trigger: () => undefined, run: async () => undefined, start: () => undefined, stop: async () => undefined };
           // Two replicas on one database, each with its own cache of folded stock: one's cache is stale whenever the other wrote.
           const replicas = [0, 1].map(() => {
             const products = createProductStore(stock);
-            return { products, handlers: createStockHandlers({ products, reservations: createReservationStore(reservationStreams), relays: [relay] }) };
+            return { products, handlers: createStockHandlers({ products, reservations: createReservationStore(reservationStreams) }) };
           });
           const { products } = replicas[0]!;
           const reservations = createReservationStore(reservationStreams);

@@ -1,4 +1,4 @@
-import { createOutboxRelay, runService } from '@eventmart/shared';
+import { createOutboxRelay, runService, SWEEP_MS } from '@eventmart/shared';
 import type { EventData, EventName } from '@eventmart/shared/events';
 import { createApp } from './app';
 import { loadConfig } from './config';
@@ -12,7 +12,7 @@ void runService('order', loadConfig, async ({ config, log, db, publisher, deadLe
   const store = await createOrderStore(db);
   const views = await createOrderViews(db, store);
   const catalog = await createCatalogStore(db);
-  // The outbox relay: publishes an order's new events in stream order, then updates its view.
+  // The outbox relay: publishes an order's new events in stream order.
   const relay = createOutboxRelay(
     store,
     async (orderId, commits) => {
@@ -20,12 +20,11 @@ void runService('order', loadConfig, async ({ config, log, db, publisher, deadLe
         if (event.publish)
           await publisher.publish({ id: event.id, name: event.name, key: orderId, data: event.data as EventData<EventName> }, event.traceparent);
       }
-      await views.project(orderId);
     },
     log,
   );
-  const handlers = createSagaHandlers({ store, catalog, relay });
-  const deadlines = createDeadlines(store, relay, config.orderDeadlineMs, log);
+  const handlers = createSagaHandlers({ store, views, catalog });
+  const deadlines = createDeadlines(store, views, config.orderDeadlineMs, log);
   const events = {
     appId: 'order',
     pubsubName: config.pubsubName,
@@ -36,10 +35,10 @@ void runService('order', loadConfig, async ({ config, log, db, publisher, deadLe
     deadLetters,
   };
   return {
-    app: createApp({ log, readiness, metrics, events, store, views, catalog, relay, corsOrigin: config.corsOrigin, orderDeadlineMs: config.orderDeadlineMs }),
+    app: createApp({ log, readiness, metrics, events, store, views, catalog, corsOrigin: config.corsOrigin, orderDeadlineMs: config.orderDeadlineMs }),
     start: () => {
-      relay.start(500);
-      deadlines.start(1_000);
+      relay.start(SWEEP_MS);
+      deadlines.start(SWEEP_MS);
     },
     stop: async () => {
       await deadlines.stop();

@@ -1,4 +1,4 @@
-import { createOutboxRelay, runService } from '@eventmart/shared';
+import { createOutboxRelay, runService, SWEEP_MS } from '@eventmart/shared';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { factOfEntry } from './domain/ledger';
@@ -22,7 +22,7 @@ void runService('payment', loadConfig, async ({ config, log, db, publisher, dead
     },
     log,
   );
-  const handlers = createPaymentHandlers(ledger, relay);
+  const handlers = createPaymentHandlers(ledger);
   const events = {
     appId: 'payment',
     pubsubName: config.pubsubName,
@@ -34,7 +34,7 @@ void runService('payment', loadConfig, async ({ config, log, db, publisher, dead
   };
   return {
     app: createApp({ log, readiness, metrics, events, ledger, corsOrigin: config.corsOrigin }),
-    start: () => relay.start(1_000),
+    start: () => relay.start(SWEEP_MS),
     stop: () => relay.stop(),
   };
 });

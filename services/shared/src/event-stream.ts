@@ -63,6 +63,11 @@ export interface EventStreamStore<E> {
   readAfter(stream: string, version: number): Promise<Commit<E>[]>;
   /** Appends at `expected` (the version read); throws ConcurrencyError if another writer got there first. */
   append(stream: string, expected: number, events: E[], options?: AppendOptions): Promise<Commit<E>>;
+  /**
+   * Calls `listener` with each commit this process appends, once its insert has landed: the
+   * outbox relay publishes from here, without looking for the commit in the database.
+   */
+  onAppend(listener: (commit: Commit<E>) => void): void;
   /** Unpublished commits, oldest stream position first. */
   unpublished(limit?: number): Promise<Commit<E>[]>;
   markPublished(commitId: string): Promise<void>;
@@ -85,6 +90,7 @@ export async function createEventStreamStore<E>(db: Db, collection: string): Pro
   await commits.createIndex({ timer: 1 });
   // Commits written before `timer` existed: one scan at start gives them the field.
   await commits.updateMany({ due: { $exists: true }, timer: { $exists: false } }, { $set: { timer: true } });
+  const listeners: Array<(commit: Commit<E>) => void> = [];
 
   return {
     async read(stream) {
@@ -120,7 +126,11 @@ export async function createEventStreamStore<E>(db: Db, collection: string): Pro
         if (isDuplicateKey(err)) throw new ConcurrencyError(`stream ${stream} at ${seq}`);
         throw err;
       }
+      for (const listener of listeners) listener(commit);
       return commit;
+    },
+    onAppend(listener) {
+      listeners.push(listener);
     },
     async unpublished(limit = 500) {
       return commits.find({ published: false }).sort({ stream: 1, seq: 1 }).limit(limit).toArray();

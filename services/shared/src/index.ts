@@ -12,3 +12,4 @@ export * from './service';
 export * from './event-stream';
 export * from './outbox-relay';
 export * from './serial-task';
+export * from './timers';

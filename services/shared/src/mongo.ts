@@ -19,6 +19,8 @@ export async function connectMongo(url: string, dbName: string): Promise<Databas
     connectTimeoutMS: 5_000,
     waitQueueTimeoutMS: 5_000,
     socketTimeoutMS: 10_000,
+    // Command events feed /metrics' count of round trips (eventmart_db_commands_total).
+    monitorCommands: true,
   });
   await client.connect();
   const db = client.db(dbName);

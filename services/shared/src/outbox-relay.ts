@@ -1,37 +1,101 @@
 import type { Commit, EventStreamStore } from './event-stream';
 import type { Logger } from './logger';
-import { createSerialTask, type SerialTask } from './serial-task';
+import { createSerialTask } from './serial-task';
 
-/** One pass publishes every unpublished commit, stream by stream, in stream order. */
-export type OutboxRelay = SerialTask;
+export interface OutboxRelay {
+  /** Publishes every unpublished commit now (what the sweep does); resolves when that pass is done. */
+  sweep(): Promise<void>;
+  /** Sweeps once now (what a crash left behind), then every `intervalMs` (what a failure left behind). */
+  start(intervalMs: number): void;
+  /** Stops the sweeps and waits for every publish under way. */
+  stop(): Promise<void>;
+}
+
+/** After a failed publish, the sweep tries again this soon, not only at its next interval. */
+const RETRY_AFTER_MS = 1_000;
 
 /**
- * The relay behind an event-stream outbox. `publish` gets the unpublished commits of one
- * stream, oldest first, and puts their events on the broker (with ids fixed at append
- * time); then the commits are marked. A crash in between publishes them again with the
- * same ids, which consumers drop. A stream whose publish fails waits for the next pass,
- * so its events never overtake each other. Runs after each append (prompt) and on a
- * timer (after a crash or a broker outage); one pass at a time per process.
+ * The relay behind an event-stream outbox. `publish` gets unpublished commits of one stream,
+ * oldest first, and puts their events on the broker (with ids fixed at append time); then
+ * the commits are marked. A crash in between publishes them again with the same ids, which
+ * consumers drop.
+ *
+ * Each commit this process appends is published as soon as its insert lands (the store's
+ * `onAppend`), one stream's commits one after another in the order they landed: no query
+ * for it. A stream whose publish fails is left to the sweep from then on, so its events
+ * never overtake each other; the sweep (at start, a second after a failure, and every
+ * `intervalMs`) finds what is unpublished by index: what a crash or an outage left behind.
  */
-export function createOutboxRelay<E>(
-  store: EventStreamStore<E>,
-  publish: (stream: string, commits: Commit<E>[]) => Promise<void>,
-  log: Logger,
-): OutboxRelay {
-  return createSerialTask(
-    'outbox relay',
+export function createOutboxRelay<E>(store: EventStreamStore<E>, publish: (stream: string, commits: Commit<E>[]) => Promise<void>, log: Logger): OutboxRelay {
+  /** The last publish under way per stream: the next one of that stream waits for it. */
+  const tails = new Map<string, Promise<void>>();
+  /** Streams whose publish failed: the sweep publishes them, in stream order. */
+  const stalled = new Set<string>();
+  let retry: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const publishAndMark = async (stream: string, commits: Commit<E>[]) => {
+    await publish(stream, commits);
+    for (const commit of commits) await store.markPublished(commit._id);
+  };
+
+  const sweeper = createSerialTask(
+    'outbox sweep',
     async () => {
       const byStream = new Map<string, Commit<E>[]>();
       for (const commit of await store.unpublished()) byStream.set(commit.stream, [...(byStream.get(commit.stream) ?? []), commit]);
       for (const [stream, commits] of byStream) {
+        // A stream being published as it is appended is the prompt path's; a leftover of it waits for the next sweep.
+        if (tails.has(stream) && !stalled.has(stream)) continue;
         try {
-          await publish(stream, commits);
-          for (const commit of commits) await store.markPublished(commit._id);
+          await publishAndMark(stream, commits);
+          stalled.delete(stream);
         } catch (err) {
-          log.warn({ err, stream }, 'outbox publish failed, the next pass retries');
+          log.warn({ err, stream }, 'outbox publish failed, the next sweep retries');
         }
       }
     },
     log,
   );
+
+  const retrySoon = () => {
+    retry ??= setTimeout(() => {
+      retry = undefined;
+      sweeper.trigger();
+    }, RETRY_AFTER_MS).unref();
+  };
+
+  store.onAppend((commit) => {
+    if (commit.published !== false) return;
+    const { stream } = commit;
+    if (stalled.has(stream)) return retrySoon(); // behind a failed one: the sweep keeps the order
+    const tail = (tails.get(stream) ?? Promise.resolve()).then(async () => {
+      if (stalled.has(stream)) return retrySoon();
+      try {
+        await publishAndMark(stream, [commit]);
+      } catch (err) {
+        stalled.add(stream);
+        log.warn({ err, stream }, 'outbox publish failed, the sweep retries');
+        retrySoon();
+      }
+    });
+    tails.set(stream, tail);
+    void tail.then(() => {
+      if (tails.get(stream) === tail) tails.delete(stream);
+    });
+  });
+
+  return {
+    sweep: () => sweeper.run(),
+    start(intervalMs) {
+      sweeper.trigger();
+      timer = setInterval(() => sweeper.trigger(), intervalMs);
+    },
+    async stop() {
+      clearInterval(timer);
+      clearTimeout(retry);
+      await Promise.all(tails.values());
+      await sweeper.stop();
+    },
+  };
 }

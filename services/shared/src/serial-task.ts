@@ -8,7 +8,7 @@ export interface SerialTask {
   run(): Promise<void>;
   /** Also triggers a pass every `intervalMs`, until stopped. */
   start(intervalMs: number): void;
-  /** Stops the timer and waits for the pass under way. */
+  /** Stops the timer and waits for the pass under way; later triggers do nothing. */
   stop(): Promise<void>;
 }
 
@@ -21,6 +21,7 @@ export function createSerialTask(what: string, pass: () => Promise<void>, log: L
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let owed = false;
+  let stopped = false;
 
   async function loop() {
     do {
@@ -36,6 +37,7 @@ export function createSerialTask(what: string, pass: () => Promise<void>, log: L
 
   const task: SerialTask = {
     trigger() {
+      if (stopped) return;
       if (running) owed = true;
       else running = loop();
     },
@@ -47,6 +49,7 @@ export function createSerialTask(what: string, pass: () => Promise<void>, log: L
       timer = setInterval(() => task.trigger(), intervalMs);
     },
     async stop() {
+      stopped = true;
       clearInterval(timer);
       await running;
     },

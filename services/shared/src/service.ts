@@ -1,13 +1,13 @@
 import http from 'node:http';
 import type Koa from 'koa';
 import type { Db } from 'mongodb';
-import type { Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { BaseConfig } from './config';
 import { createDeadLetterStore, type DeadLetterStore } from './dead-letters';
 import { createMetrics, type Readiness } from './health';
 import { createLifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';
-import { connectMongo } from './mongo';
+import { connectMongo, type Database } from './mongo';
 import { createDaprClient, createPublisher, type Publisher } from './pubsub';
 
 /** What every service gets from its start: the clients it may use, made once. */
@@ -34,11 +34,7 @@ export interface ServiceParts {
  * the orderly stop on SIGTERM. A bad config or an unreachable database exits 1 with a
  * message that names the cause.
  */
-export async function runService<C extends BaseConfig>(
-  name: string,
-  loadConfig: () => C,
-  build: (infra: Infra<C>) => Promise<ServiceParts>,
-): Promise<void> {
+export async function runService<C extends BaseConfig>(name: string, loadConfig: () => C, build: (infra: Infra<C>) => Promise<ServiceParts>): Promise<void> {
   let config: C;
   try {
     config = loadConfig();
@@ -62,6 +58,7 @@ export async function runService<C extends BaseConfig>(
       readiness: lifecycle,
       metrics: createMetrics(name),
     };
+    countCommands(mongo, infra.metrics);
     const parts = await build(infra);
     const server = http.createServer(parts.app.callback());
     await new Promise<void>((resolve) => server.listen(config.port, resolve));
@@ -72,4 +69,18 @@ export async function runService<C extends BaseConfig>(
     log.fatal({ err }, 'could not start');
     process.exit(1);
   }
+}
+
+/** Database round trips by command and collection: what an order costs the database, in calls. */
+function countCommands(mongo: Database, registry: Registry): void {
+  const commands = new Counter({
+    name: 'eventmart_db_commands_total',
+    help: 'Database commands sent, by command name and collection',
+    labelNames: ['command', 'collection'],
+    registers: [registry],
+  });
+  mongo.client.on('commandStarted', (event) => {
+    const collection = event.command[event.commandName];
+    commands.inc({ command: event.commandName, collection: typeof collection === 'string' ? collection : '' });
+  });
 }

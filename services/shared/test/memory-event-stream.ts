@@ -7,6 +7,7 @@ import { ConcurrencyError, type Commit, type EventStreamStore } from '@eventmart
  */
 export function memoryEventStreamStore<E>(): EventStreamStore<E> & { commits: Map<string, Commit<E>> } {
   const commits = new Map<string, Commit<E>>();
+  const listeners: Array<(commit: Commit<E>) => void> = [];
   const ofStream = (stream: string) => [...commits.values()].filter((c) => c.stream === stream).sort((a, b) => a.seq - b.seq);
   return {
     commits,
@@ -35,7 +36,11 @@ export function memoryEventStreamStore<E>(): EventStreamStore<E> & { commits: Ma
         ...(due ? { due } : {}),
       };
       commits.set(id, commit);
+      for (const listener of listeners) listener(commit);
       return commit;
+    },
+    onAppend(listener) {
+      listeners.push(listener);
     },
     async unpublished() {
       return [...commits.values()].filter((c) => c.published === false).sort((a, b) => a.stream.localeCompare(b.stream) || a.seq - b.seq);

@@ -1,4 +1,4 @@
-import { createOutboxRelay, runService } from '@eventmart/shared';
+import { createOutboxRelay, runService, SWEEP_MS } from '@eventmart/shared';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { factOf, shipmentIdOf } from './domain/shipment';
@@ -21,8 +21,8 @@ void runService('shipping', loadConfig, async ({ config, log, db, publisher, dea
     },
     log,
   );
-  const courier = createCourier(shipments, relay, config, log);
-  const handlers = createShippingHandlers(shipments, relay, config.dispatchDelayMs);
+  const courier = createCourier(shipments, config, log);
+  const handlers = createShippingHandlers(shipments, config.dispatchDelayMs);
   const events = {
     appId: 'shipping',
     pubsubName: config.pubsubName,
@@ -35,8 +35,8 @@ void runService('shipping', loadConfig, async ({ config, log, db, publisher, dea
   return {
     app: createApp({ log, readiness, metrics, events, shipments }),
     start: () => {
-      relay.start(1_000);
-      courier.start(250);
+      relay.start(SWEEP_MS);
+      courier.start(SWEEP_MS);
     },
     stop: async () => {
       await courier.stop();

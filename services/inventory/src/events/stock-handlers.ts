@@ -1,4 +1,4 @@
-import type { EventHandlers, OutboxRelay } from '@eventmart/shared';
+import type { EventHandlers } from '@eventmart/shared';
 import { mergeLines, type Reservation } from '../domain/reservation';
 import type { ProductStore } from '../store/product-store';
 import type { ReservationStore } from '../store/reservation-store';
@@ -6,8 +6,6 @@ import type { ReservationStore } from '../store/reservation-store';
 export interface StockHandlerDeps {
   products: ProductStore;
   reservations: ReservationStore;
-  /** Publishes product.changed for stock changes, and stock.* for reservation moves. */
-  relays: OutboxRelay[];
 }
 
 /**
@@ -15,7 +13,7 @@ export interface StockHandlerDeps {
  * reservation's state, so a copy, a late fact or a crash half-way ends in the same place.
  * What they decide is published by the outbox relays, never directly.
  */
-export function createStockHandlers({ products, reservations, relays }: StockHandlerDeps): EventHandlers {
+export function createStockHandlers({ products, reservations }: StockHandlerDeps): EventHandlers {
   async function holdAll(reservation: Reservation): Promise<Reservation> {
     const { orderId, items } = reservation;
     for (const { sku, quantity } of items) {
@@ -33,14 +31,11 @@ export function createStockHandlers({ products, reservations, relays }: StockHan
     for (const { sku } of items) await products.release(sku, orderId);
   }
 
-  const publishSoon = () => relays.forEach((relay) => relay.trigger());
-
   return {
     'order.placed': async ({ data, traceparent }) => {
       let reservation = await reservations.getOrCreate(data.orderId, 'pending', mergeLines(data.items), traceparent);
       if (reservation.state === 'pending') reservation = await holdAll(reservation);
       if (reservation.state !== 'reserved') await releaseAll(reservation);
-      publishSoon();
     },
 
     'order.cancelled': async ({ data }) => {
@@ -49,7 +44,6 @@ export function createStockHandlers({ products, reservations, relays }: StockHan
       if (reservation.state === 'pending') throw new Error(`reservation of ${data.orderId} still in progress`);
       if (reservation.state === 'reserved') reservation = await reservations.transition(data.orderId, 'reserved', 'released');
       await releaseAll(reservation);
-      publishSoon();
     },
 
     'order.confirmed': async ({ data }) => {

@@ -1,12 +1,12 @@
 import Router from '@koa/router';
-import { bodyValidator, HttpError, NotFoundError, ValidationError, type OutboxRelay } from '@eventmart/shared';
+import { bodyValidator, HttpError, NotFoundError, ValidationError } from '@eventmart/shared';
 import { productInputSchema, SKU_PATTERN, type ProductInput } from '../domain/product';
 import type { ProductStore } from '../store/product-store';
 
 const parseProduct = bodyValidator<ProductInput>(productInputSchema);
 const skuPattern = new RegExp(SKU_PATTERN);
 
-export function productRoutes(products: ProductStore, relay: OutboxRelay): Router {
+export function productRoutes(products: ProductStore): Router {
   const router = new Router({ prefix: '/products' });
 
   router.get('/', async (ctx) => {
@@ -35,8 +35,7 @@ export function productRoutes(products: ProductStore, relay: OutboxRelay): Route
       const now = product ? `is at version ${product.version}` : 'does not exist';
       throw new HttpError(412, 'VERSION_MISMATCH', `product ${sku} ${now}, not ${expected}: read it again`);
     }
-    // The change is saved with its outbox mark; publishing now only makes it prompt.
-    relay.trigger();
+    // The change is saved with its outbox mark: the relay publishes product.changed.
     ctx.set('ETag', `"${product!.version}"`);
     ctx.body = product;
   });

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { createSerialTask, retryOnConflict, type Logger, type OutboxRelay, type SerialTask } from '@eventmart/shared';
+import { createSerialTask, retryOnConflict, wakeOnDue, type Logger, type SerialTask } from '@eventmart/shared';
 import { expire } from '../domain/order';
 import type { OrderStore } from '../store/order-store';
+import type { OrderViews } from '../store/order-views';
 
 /**
  * No order stays PENDING forever. POST /orders puts a timer on the order.placed commit; when
  * it is due, an order still PENDING is cancelled (domain `expire`), by an insert only one
- * replica wins, and the relay publishes order.cancelled, which compensates.
+ * replica wins, and the relay publishes order.cancelled, which compensates. A pass runs when
+ * a deadline this process set is due, and every sweep interval for the others.
  */
-export function createDeadlines(store: OrderStore, relay: OutboxRelay, deadlineMs: number, log: Logger): SerialTask {
-  return createSerialTask(
+export function createDeadlines(store: OrderStore, views: OrderViews, deadlineMs: number, log: Logger): SerialTask {
+  const deadlines = createSerialTask(
     'deadlines',
     async () => {
       for (const commit of await store.due(Date.now())) {
@@ -29,10 +31,12 @@ export function createDeadlines(store: OrderStore, relay: OutboxRelay, deadlineM
           );
           log.warn({ orderId, reason: (next[0]!.data as { reason: string }).reason }, 'order cancelled at its deadline');
         });
+        await views.project(orderId);
         await store.clearDue(commit._id);
       }
-      relay.trigger();
     },
     log,
   );
+  wakeOnDue(store, deadlines);
+  return deadlines;
 }

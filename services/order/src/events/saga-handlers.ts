@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { PoisonEventError, retryOnConflict, type EventHandlers, type InboundEvent, type OutboxRelay } from '@eventmart/shared';
+import { PoisonEventError, retryOnConflict, type EventHandlers, type InboundEvent } from '@eventmart/shared';
 import { FACTS, react, type FactName } from '../domain/order';
 import type { CatalogStore } from '../store/catalog-store';
 import type { OrderStore } from '../store/order-store';
+import type { OrderViews } from '../store/order-views';
 
 export interface SagaDeps {
   store: OrderStore;
+  views: OrderViews;
   catalog: CatalogStore;
-  relay: OutboxRelay;
   now?: () => string;
 }
 
@@ -16,16 +17,16 @@ export interface SagaDeps {
  * stream, with the fact's event id in the same write, and may move the order on. A copy
  * of a fact is recognised by its id and changes nothing.
  */
-export function createSagaHandlers({ store, catalog, relay, now = () => new Date().toISOString() }: SagaDeps): EventHandlers {
+export function createSagaHandlers({ store, views, catalog, now = () => new Date().toISOString() }: SagaDeps): EventHandlers {
   async function onFact(event: InboundEvent<FactName>) {
     const { orderId } = event.data;
     // Another fact about the same order may be appended first: then read again and decide again.
-    await retryOnConflict(async () => {
+    const changed = await retryOnConflict(async () => {
       const stream = await store.read(orderId);
       if (stream.version === 0) throw new PoisonEventError(`no order ${orderId}`);
-      if (stream.causes.has(event.id)) return;
+      if (stream.causes.has(event.id)) return true; // a copy: the first delivery may have crashed before projecting
       const next = react(stream.events, { name: event.name, data: event.data });
-      if (next.length === 0) return;
+      if (next.length === 0) return false;
       const occurredAt = now();
       const traced = event.traceparent ? { traceparent: event.traceparent } : {};
       await store.append(
@@ -34,9 +35,9 @@ export function createSagaHandlers({ store, catalog, relay, now = () => new Date
         next.map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced })),
         { cause: event.id, outbox: true, at: occurredAt },
       );
+      return true;
     });
-    // Publishing now only makes it prompt: the relay's timer publishes it otherwise.
-    relay.trigger();
+    if (changed) await views.project(orderId);
   }
 
   const handlers: EventHandlers = {

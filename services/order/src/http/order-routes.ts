@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import Router from '@koa/router';
-import { bodyValidator, ConcurrencyError, NotFoundError, UnprocessableError, ValidationError, type Logger, type OutboxRelay } from '@eventmart/shared';
+import { bodyValidator, ConcurrencyError, NotFoundError, UnprocessableError, ValidationError, type Logger } from '@eventmart/shared';
 import { address, quantity, validateEvent } from '@eventmart/shared/events';
 import { fold, placeOrder } from '../domain/order';
 import { priceOrder, type OrderRequest } from '../domain/pricing';
@@ -34,13 +34,12 @@ export interface OrderRouteDeps {
   store: OrderStore;
   views: OrderViews;
   catalog: CatalogStore;
-  relay: OutboxRelay;
   log: Logger;
   /** The saga's deadline: a timer on order.placed (events/deadlines.ts). */
   orderDeadlineMs: number;
 }
 
-export function orderRoutes({ store, views, catalog, relay, log, orderDeadlineMs }: OrderRouteDeps): Router {
+export function orderRoutes({ store, views, catalog, log, orderDeadlineMs }: OrderRouteDeps): Router {
   const router = new Router({ prefix: '/orders' });
 
   /** The command side: appends order.placed to a new stream; the relay publishes it. */
@@ -74,10 +73,9 @@ export function orderRoutes({ store, views, catalog, relay, log, orderDeadlineMs
         },
       );
       log.info({ orderId, customerId: request.customerId, total: placed.total }, 'order placed');
-      // Read your own writes: the order is in the customer's list when this answers. Publishing
-      // is the relay's job (its timer would do it anyway; this makes it prompt).
+      // Read your own writes: the order is in the customer's list when this answers. The relay
+      // publishes order.placed as soon as the insert lands.
       await views.project(orderId);
-      relay.trigger();
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
     }

@@ -50,7 +50,8 @@ export async function createOrderViews(db: Db, store: OrderStore): Promise<Order
           if (!isDuplicateKey(err)) throw err; // a newer version is already there
         }
         const stored = await views.findOne({ _id: orderId }, { projection: { version: 1 } });
-        if ((stored?.version ?? 0) >= (await store.read(orderId)).version) return;
+        const newer = await store.readAfter(orderId, view.version);
+        if ((stored?.version ?? 0) >= view.version + newer.reduce((n, commit) => n + commit.events.length, 0)) return;
       }
     },
     async get(orderId) {

@@ -1,4 +1,4 @@
-import type { EventHandlers, OutboxRelay } from '@eventmart/shared';
+import type { EventHandlers } from '@eventmart/shared';
 import { decideCharge, decideRefund } from '../domain/ledger';
 import type { LedgerStore } from '../store/ledger-store';
 
@@ -7,15 +7,13 @@ import type { LedgerStore } from '../store/ledger-store';
  * one refund per order); the entry that decides an outcome carries the outbox mark, and
  * the relay publishes the fact (see main.ts).
  */
-export function createPaymentHandlers(ledger: LedgerStore, relay: OutboxRelay): EventHandlers {
+export function createPaymentHandlers(ledger: LedgerStore): EventHandlers {
   return {
     'order.placed': async ({ id, data, traceparent }) => {
       await ledger.settle(data.customerId, (account) => decideCharge(account, data.orderId, data.total), id, traceparent);
-      relay.trigger();
     },
     'order.cancelled': async ({ id, data, traceparent }) => {
       await ledger.settle(data.customerId, (account) => decideRefund(account, data.orderId), id, traceparent);
-      relay.trigger();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { createSerialTask, type Logger, type OutboxRelay, type SerialTask } from '@eventmart/shared';
+import { createSerialTask, wakeOnDue, type Logger, type SerialTask } from '@eventmart/shared';
 import { NEXT_STEP } from '../domain/shipment';
 import type { ShipmentStore } from '../store/shipment-store';
 
@@ -13,25 +13,31 @@ export type Courier = SerialTask;
 /**
  * The simulated courier. A scheduled or dispatched shipment carries a timer; when it is
  * due, the next state is appended (an insert only one replica wins) with its own timer,
- * and the relay publishes the fact.
+ * and the relay publishes the fact. A pass runs when a timer this process set is due, and
+ * every sweep interval for the others (set before a restart, or by another replica).
  */
-export function createCourier(store: ShipmentStore, relay: OutboxRelay, options: CourierOptions, log: Logger): Courier {
-  return createSerialTask('courier', async () => {
-    const now = Date.now();
-    for (const commit of await store.streams.due(now)) {
-      const orderId = commit.stream;
-      // A replica that lost the race reads the step as taken and decides nothing.
-      await store.change(orderId, (shipment) => {
-        const next = NEXT_STEP[shipment.state];
-        // Only the commit that put the shipment in its current state may move it on.
-        const step = commit.events.at(-1);
-        if (!next || step?.kind !== shipment.state) return undefined;
-        const traced = step.traceparent ? { traceparent: step.traceparent } : {};
-        return next === 'dispatched' ? { event: { kind: next, ...traced }, due: now + options.deliveryDelayMs } : { event: { kind: next, ...traced } };
-      });
-      await store.streams.clearDue(commit._id);
-      log.debug({ orderId }, 'courier step');
-    }
-    relay.trigger();
-  }, log);
+export function createCourier(store: ShipmentStore, options: CourierOptions, log: Logger): Courier {
+  const courier = createSerialTask(
+    'courier',
+    async () => {
+      const now = Date.now();
+      for (const commit of await store.streams.due(now)) {
+        const orderId = commit.stream;
+        // A replica that lost the race reads the step as taken and decides nothing.
+        await store.change(orderId, (shipment) => {
+          const next = NEXT_STEP[shipment.state];
+          // Only the commit that put the shipment in its current state may move it on.
+          const step = commit.events.at(-1);
+          if (!next || step?.kind !== shipment.state) return undefined;
+          const traced = step.traceparent ? { traceparent: step.traceparent } : {};
+          return next === 'dispatched' ? { event: { kind: next, ...traced }, due: now + options.deliveryDelayMs } : { event: { kind: next, ...traced } };
+        });
+        await store.streams.clearDue(commit._id);
+        log.debug({ orderId }, 'courier step');
+      }
+    },
+    log,
+  );
+  wakeOnDue(store.streams, courier);
+  return courier;
 }
