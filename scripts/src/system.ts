@@ -94,6 +94,8 @@ export interface SystemOptions {
   /** Extra environment per service, e.g. short shipping delays in tests. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
   logLevel?: string;
+  /** Flags for each service's node, before its main (e.g. --cpu-prof for the bench's --profile). */
+  nodeFlags?: string[];
   /** The operator's token for every service's /deadletters (ADMIN_TOKEN); a new one when not given. */
   adminToken?: string;
 }
@@ -163,7 +165,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         const name = nameOf(replica);
         // Starts the app and its sidecar and resolves when both are ready; used again by startReplica.
         const launch = async () => {
-          const app = group.start(name, process.execPath, [join(REPO_ROOT, 'services', service, 'dist', 'main.js')], {
+          const app = group.start(name, process.execPath, [...(options.nodeFlags ?? []), join(REPO_ROOT, 'services', service, 'dist', 'main.js')], {
             tier: 2,
             env: {
               PORT: String(appPort),

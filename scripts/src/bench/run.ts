@@ -1,9 +1,17 @@
 /**
- * `npm run bench [-- --orders 300 --rate 20 --spread 50 --broker kafka --broker rabbitmq]`: the latency
- * from POST /orders to the order.confirmed push arriving in an SSE client, at a steady rate,
- * on each broker, next to two baselines measured in the same run on the same system: a
- * GET /healthz round trip (HTTP alone) and PUT /products → product.changed on the stream
- * (one service, its outbox relay and one broker hop). Not a test: it prints figures.
+ * `npm run bench` answers, on each broker, in one run and side by side:
+ *  - latency: POST /orders → order.confirmed on the page's SSE stream at a fixed rate
+ *    (`--orders` at `--rate`), next to two baselines of the same run: GET /healthz (HTTP
+ *    alone) and PUT /products → product.changed on the stream (one service, its outbox and
+ *    one broker hop);
+ *  - cost: CPU per order by process type (service, daprd, broker, database) from /proc, the
+ *    database round trips per order by service, and the whole system's idle CPU;
+ *  - capacity: the highest rate of `--sweep` (each step `--step-seconds` long) at which every
+ *    order confirms with p99 ≤ 1 s;
+ *  - history: capacity and idle CPU again after `--history` prior orders in the stores;
+ *  - baseline: the same flow wired with kafkajs / amqplib and the same database, no Dapr
+ *    (baseline.ts), on the same broker and database, its capacity and the ratio.
+ * Not a test: it prints figures (a short run of it is in `npm test`).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,29 +20,15 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Broker } from '../infra';
 import { ProcessGroup } from '../processes';
-import { startSystem, testPorts, type RunningSystem } from '../system';
+import { SERVICE_NAMES, startSystem, testPorts, type PortPlan, type RunningSystem } from '../system';
 import { REPO_ROOT } from '../toolchain';
+import { httpOk, waitFor } from '../wait';
 import { cpuByGroup, processKind } from './cpu';
-import { subscribe } from './sse-client';
+import { dbCommands, perOrder } from './db-commands';
+import { Arrivals, atRate, capacity, confirmedKey, figures, sleep, type Capacity, type Figures, type RateRun } from './flow';
+import { seedHistory, type History } from './history';
 
-interface Figures {
-  p50: number;
-  p99: number;
-  n: number;
-}
-
-function figures(samples: number[]): Figures {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-  return { p50: at(0.5), p99: at(0.99), n: sorted.length };
-}
-
-/** After the orders: wait for the stream to be quiet this long (at most the max), then measure a window. */
-const IDLE_QUIET_MS = 5_000;
-const IDLE_SETTLE_MAX_MS = 120_000;
-const IDLE_WINDOW_MS = 10_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const KINDS = ['service', 'daprd', 'broker', 'database'] as const;
 
 async function send(method: string, url: string, body?: unknown): Promise<any> {
   const response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -43,42 +37,85 @@ async function send(method: string, url: string, body?: unknown): Promise<any> {
   return text ? JSON.parse(text) : undefined;
 }
 
-async function measure(
-  system: RunningSystem,
-  orders: number,
-  rate: number,
-  spread: number,
-): Promise<{ confirmed: Figures; productHop: Figures; healthz: Figures; missing: number; cpuPerOrder: Map<string, number>; idle: number }> {
-  const { urls } = system;
+/** CPU seconds so far by process type, over every process of the group. */
+function cpuByKind(group: ProcessGroup): Map<string, number> {
+  const byKind = new Map<string, number>();
+  for (const [name, seconds] of cpuByGroup(group.list())) byKind.set(processKind(name), (byKind.get(processKind(name)) ?? 0) + seconds);
+  return byKind;
+}
+
+/** Runs `work` and returns its result with the CPU it cost per `per()` unit, by process type. */
+async function costed<T>(group: ProcessGroup, work: () => Promise<T>, per: (result: T) => number): Promise<{ result: T; cpu: Map<string, number> }> {
+  const before = cpuByKind(group);
+  const result = await work();
+  const after = cpuByKind(group);
+  const n = Math.max(1, per(result));
+  return { result, cpu: new Map([...after].map(([kind, seconds]) => [kind, (seconds - (before.get(kind) ?? 0)) / n])) };
+}
+
+/** The whole group's CPU over a quiet window, as a share of one core. */
+async function idleCpu(group: ProcessGroup, seconds: number): Promise<number> {
+  const { cpu } = await costed(
+    group,
+    () => sleep(seconds * 1000),
+    () => 1,
+  );
+  return [...cpu.values()].reduce((a, b) => a + b, 0) / seconds;
+}
+
+interface Options {
+  orders: number;
+  rate: number;
+  spread: number;
+  rates: number[];
+  stepSeconds: number;
+  history: number;
+  baseline: boolean;
+  idleSeconds: number;
+}
+
+interface BrokerResult {
+  broker: Broker;
+  fixed: RateRun;
+  productHop: Figures;
+  healthz: Figures;
+  cpu: Map<string, number>;
+  commands: Map<string, Map<string, number>>;
+  idle: number;
+  capacity: Capacity;
+  history?: { seeded: History; capacity: Capacity; idle: number };
+  baseline?: { fixed: RateRun; cpu: Map<string, number>; capacity: Capacity };
+}
+
+async function measureEventmart(system: RunningSystem, options: Options): Promise<Omit<BrokerResult, 'baseline'>> {
+  const { urls, group } = system;
   // Orders go round-robin over `spread` customers and products, as in a shop: one customer's
   // ledger and one product's stock are each a stream that serializes its own writes.
-  const customers = Array.from({ length: spread }, (_, i) => `bench-${i}`);
-  const skus = Array.from({ length: spread }, (_, i) => `BENCH-${i}`);
+  const customers = Array.from({ length: options.spread }, (_, i) => `bench-${i}`);
+  const skus = Array.from({ length: options.spread }, (_, i) => `BENCH-${i}`);
   for (const customerId of customers) await send('POST', `${urls.payment}/accounts/${customerId}/deposits`, { amount: 100_000_000 });
   for (const sku of skus) await send('PUT', `${urls.inventory}/products/${sku}`, { name: sku, price: 100, available: 1_000_000 });
-  const waiters = new Map<string, (at: number) => void>();
-  let lastEventAt = performance.now();
-  const stop = subscribe(urls.notification, (event, at) => {
-    lastEventAt = performance.now();
-    const key = event.type.includes('order.confirmed') ? `confirmed:${event.data.orderId}` : `stock:${event.data.sku}:${event.data.available}`;
-    waiters.get(key)?.(at);
-  });
-  const arrival = (key: string, timeoutMs: number) =>
-    new Promise<number | undefined>((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), timeoutMs);
-      waiters.set(key, (at) => {
-        clearTimeout(timer);
-        resolve(at);
-      });
-    });
+  const arrivals = new Arrivals(urls.notification, (event) =>
+    event.type.includes('order.confirmed')
+      ? confirmedKey(event.data.orderId!)
+      : event.type.includes('product.changed')
+        ? `stock:${event.data.sku}:${event.data.available}`
+        : undefined,
+  );
+  const place = async (i: number) =>
+    (
+      (await send('POST', `${urls.order}/orders`, { customerId: customers[i % customers.length], items: [{ sku: skus[i % skus.length], quantity: 1 }] })) as {
+        orderId: string;
+      }
+    ).orderId;
   try {
     // The broadcast subscription starts at the newest offset: nudge until the stream hears.
     for (let available = 1_000_000; ; available++) {
-      const heard = arrival(`stock:BENCH:${available}`, 1_000);
+      const heard = arrivals.arrival(`stock:BENCH:${available}`, 1_000);
       await send('PUT', `${urls.inventory}/products/BENCH`, { name: 'Bench', price: 100, available });
       if ((await heard) !== undefined) break;
     }
-    while ((await send('GET', `${urls.order}/catalog`)).products.length < spread + 1) await sleep(200);
+    while ((await send('GET', `${urls.order}/catalog`)).products.length < options.spread + 1) await sleep(200);
 
     const healthz: number[] = [];
     for (let i = 0; i < 200; i++) {
@@ -86,67 +123,96 @@ async function measure(
       await send('GET', `${urls.order}/healthz`);
       healthz.push(performance.now() - t0);
     }
-
     const productHop: number[] = [];
     for (let i = 0; i < 50; i++) {
       const available = 2_000_000 + i;
-      const heard = arrival(`stock:BENCH:${available}`, 10_000);
+      const heard = arrivals.arrival(`stock:BENCH:${available}`, 10_000);
       const t0 = performance.now();
       await send('PUT', `${urls.inventory}/products/BENCH`, { name: 'Bench', price: 100, available });
       const at = await heard;
       if (at !== undefined) productHop.push(at - t0);
     }
 
-    // CPU by process type over the order phase, from /proc, per confirmed order.
-    const cpuByKind = () => {
-      const byKind = new Map<string, number>();
-      for (const [name, seconds] of cpuByGroup(system.group.list())) byKind.set(processKind(name), (byKind.get(processKind(name)) ?? 0) + seconds);
-      return byKind;
-    };
-    const cpuBefore = cpuByKind();
+    console.log(`${system.broker}: ${options.orders} orders at ${options.rate}/s …`);
+    const commandsBefore = await dbCommands(urls);
+    const { result: fixed, cpu } = await costed(
+      group,
+      () => atRate(place, arrivals, options.rate, options.orders, 60_000),
+      (run) => run.latency.n,
+    );
+    const commands = perOrder(commandsBefore, await dbCommands(urls), fixed.latency.n);
+    await reportMissing(system, fixed.missing);
+    // Shipments go on after the confirmations: the stream falls silent when they are done.
+    await arrivals.quiet(5_000, 120_000);
+    const idle = await idleCpu(group, options.idleSeconds);
 
-    // Orders at a steady rate, each timed from the moment its POST starts.
-    const started = performance.now();
-    const pending: Promise<number | undefined>[] = [];
-    for (let i = 0; i < orders; i++) {
-      const due = started + (i * 1000) / rate;
-      await sleep(Math.max(0, due - performance.now()));
-      pending.push(
-        (async () => {
-          const t0 = performance.now();
-          const { orderId } = await send('POST', `${urls.order}/orders`, {
-            customerId: customers[i % spread],
-            items: [{ sku: skus[i % spread], quantity: 1 }],
-          });
-          const at = await arrival(`confirmed:${orderId}`, 60_000);
-          return at === undefined ? undefined : at - t0;
-        })(),
-      );
-    }
-    const results = await Promise.all(pending);
-    const confirmed = results.filter((r): r is number => r !== undefined);
-    const cpuAfter = cpuByKind();
-    const cpuPerOrder = new Map([...cpuAfter].map(([kind, seconds]) => [kind, (seconds - (cpuBefore.get(kind) ?? 0)) / Math.max(1, confirmed.length)]));
-    // Idle: the whole system's CPU over a quiet while after the orders. Shipments go on after
-    // the confirmations: first wait until the page's stream has been silent for a while.
-    for (const settleUntil = performance.now() + IDLE_SETTLE_MAX_MS; performance.now() - lastEventAt < IDLE_QUIET_MS && performance.now() < settleUntil;)
-      await sleep(500);
-    const idleFrom = cpuByKind();
-    const idleStarted = performance.now();
-    await sleep(IDLE_WINDOW_MS);
-    const idleTo = cpuByKind();
-    const idleSeconds = [...idleTo].reduce((sum, [kind, seconds]) => sum + seconds - (idleFrom.get(kind) ?? 0), 0);
-    const idle = idleSeconds / ((performance.now() - idleStarted) / 1000);
-    return {
-      confirmed: figures(confirmed),
-      productHop: figures(productHop),
-      healthz: figures(healthz),
-      missing: results.length - confirmed.length,
-      cpuPerOrder,
-      idle,
+    console.log(`${system.broker}: capacity sweep …`);
+    let offset = options.orders;
+    const sweep = async () => {
+      const result = await capacity((i) => place(offset + i), arrivals, options.rates, options.stepSeconds);
+      offset += result.steps.reduce((n, step) => n + step.orders, 0);
+      return result;
     };
+    const empty = await sweep();
+
+    let history: BrokerResult['history'];
+    if (options.history > 0) {
+      console.log(`${system.broker}: seeding ${options.history} prior orders …`);
+      const seeded = await seedHistory(urls, system.mongoUrl, options.history);
+      console.log(`${system.broker}: ${seeded.documents} documents in ${seeded.seconds.toFixed(0)} s; capacity sweep again …`);
+      await arrivals.quiet(5_000, 120_000);
+      const idleAfter = await idleCpu(group, options.idleSeconds);
+      history = { seeded, capacity: await sweep(), idle: idleAfter };
+    }
+    return { broker: system.broker, fixed, productHop: figures(productHop), healthz: figures(healthz), cpu, commands, idle, capacity: empty, history };
   } finally {
-    stop();
+    arrivals.close();
+  }
+}
+
+/** An order not confirmed in time: say where it stands, which tells a slow system from a stuck one. */
+async function reportMissing(system: RunningSystem, missing: string[]) {
+  const statuses = new Map<string, number>();
+  for (const orderId of missing) {
+    const { status } = await send('GET', `${system.urls.order}/orders/${orderId}`);
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  }
+  if (statuses.size > 0) console.log(`${system.broker}: not confirmed in time, by status now: ${[...statuses].map(([s, n]) => `${n} ${s}`).join(', ')}`);
+}
+
+/** Eventmart's services and sidecars stop; the baseline's four roles start on the same broker and database. */
+async function measureBaseline(system: RunningSystem, ports: PortPlan, options: Options): Promise<NonNullable<BrokerResult['baseline']>> {
+  for (const replica of system.replicas) await system.stopReplica(replica);
+  const env = { BASELINE_BROKER: system.broker, BASELINE_BROKER_ADDRESS: system.brokerAddress, BASELINE_MONGODB_URL: system.mongoUrl };
+  const rolePorts = { order: ports.services.order, payment: 0, inventory: 0, notification: ports.services.notification };
+  for (const [role, port] of Object.entries(rolePorts)) {
+    const started = system.group.start(`baseline-${role}`, process.execPath, [join(__dirname, 'baseline.js'), role], {
+      tier: 2,
+      env: { ...env, BASELINE_PORT: String(port) },
+    });
+    if (port)
+      await waitFor(`baseline ${role}`, () => httpOk(`http://127.0.0.1:${port}/healthz`).catch(() => false), 60_000, 250, system.group.running(started));
+  }
+  const url = (role: 'order' | 'notification') => `http://127.0.0.1:${rolePorts[role]}`;
+  const arrivals = new Arrivals(url('notification'), (event) => (event.type === 'order.confirmed' ? confirmedKey(event.data.orderId!) : undefined));
+  const place = async () => ((await send('POST', `${url('order')}/orders`, {})) as { orderId: string }).orderId;
+  try {
+    // Consumers join their groups after the roles are up: place orders until one confirms.
+    for (let i = 0; ; i++) {
+      if ((await arrivals.arrival(confirmedKey(await place()), 1_000)) !== undefined) break;
+      if (i > 120) throw new Error('the baseline confirmed no order in 2 minutes');
+    }
+    await arrivals.quiet(2_000, 30_000);
+    console.log(`${system.broker}: baseline, ${options.orders} orders at ${options.rate}/s, then its capacity sweep …`);
+    const { result: fixed, cpu } = await costed(
+      system.group,
+      () => atRate(place, arrivals, options.rate, options.orders, 60_000),
+      (run) => run.latency.n,
+    );
+    await arrivals.quiet(2_000, 60_000);
+    return { fixed, cpu, capacity: await capacity(place, arrivals, options.rates, options.stepSeconds) };
+  } finally {
+    arrivals.close();
   }
 }
 
@@ -154,52 +220,125 @@ async function main() {
   const { values } = parseArgs({
     options: {
       orders: { type: 'string', default: '300' },
-      rate: { type: 'string', default: '20' },
+      rate: { type: 'string', default: '5' },
       broker: { type: 'string', multiple: true, default: ['kafka', 'rabbitmq'] },
       slot: { type: 'string', default: '3' },
       spread: { type: 'string', default: '50' },
+      sweep: { type: 'string', default: '5,7,10,14,20,28,40,56,80,113,160' },
+      'step-seconds': { type: 'string', default: '10' },
+      'idle-seconds': { type: 'string', default: '10' },
+      history: { type: 'string', default: '100000' },
+      baseline: { type: 'boolean', default: true },
+      'no-baseline': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
     },
   });
-  const orders = Number(values.orders);
-  const rate = Number(values.rate);
-  if (!(orders > 0 && rate > 0)) throw new Error('--orders and --rate are positive numbers');
-  const rows: string[] = [];
-  const costRows: string[] = [];
-  const KINDS = ['service', 'daprd', 'broker', 'database'];
+  const options: Options = {
+    orders: Number(values.orders),
+    rate: Number(values.rate),
+    spread: Number(values.spread),
+    rates: values.sweep.split(',').map(Number),
+    stepSeconds: Number(values['step-seconds']),
+    history: Number(values.history),
+    baseline: values.baseline && !values['no-baseline'],
+    idleSeconds: Number(values['idle-seconds']),
+  };
+  if (!(options.orders > 0 && options.rate > 0 && options.spread > 0)) throw new Error('--orders, --rate and --spread are positive numbers');
+  if (!(options.rates.length > 0 && options.rates.every((r) => r > 0) && options.stepSeconds > 0))
+    throw new Error('--sweep is a list of positive rates, --step-seconds positive');
+  if (!(options.idleSeconds > 0)) throw new Error('--idle-seconds is a positive number');
+  if (!(options.history >= 0)) throw new Error('--history is a number of orders (0: none)');
+
+  const results: BrokerResult[] = [];
   for (const broker of values.broker as Broker[]) {
     const runDir = mkdtempSync(join(tmpdir(), 'eventmart-bench-'));
     const logs = join(REPO_ROOT, 'artifacts', 'logs', `bench-${broker}`);
     mkdirSync(logs, { recursive: true });
     const group = new ProcessGroup({ kind: 'files', dir: logs });
     console.log(`${broker}: starting the system …`);
-    const system = await startSystem({ broker, runDir, group, ports: testPorts(Number(values.slot)), logLevel: 'warn' });
+    // --profile: each service writes a V8 CPU profile when it stops (open it in Chrome's DevTools).
+    const nodeFlags = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(REPO_ROOT, 'artifacts', 'profiles', `bench-${broker}`)}`] : [];
+    const ports = testPorts(Number(values.slot));
+    // Shipments move on after a second each (not 3 + 5 s): an order's whole flow falls inside the measured window.
+    const shipping = { SHIPPING_DISPATCH_DELAY_MS: '1000', SHIPPING_DELIVERY_DELAY_MS: '1000' };
+    const system = await startSystem({ broker, runDir, group, ports, logLevel: 'warn', nodeFlags, env: { shipping } });
     try {
-      console.log(`${broker}: ${orders} orders at ${rate}/s …`);
-      const r = await measure(system, orders, rate, Number(values.spread));
-      const f = (x: Figures) => `${x.p50.toFixed(1).padStart(7)} ${x.p99.toFixed(1).padStart(7)}`;
-      rows.push(
-        `${broker.padEnd(9)} | ${f(r.confirmed)} | ${f(r.productHop)} | ${f(r.healthz)} | ${r.confirmed.n}/${orders}${r.missing ? ` (${r.missing} not confirmed in 60 s)` : ''}`,
-      );
-      const total = KINDS.reduce((sum, kind) => sum + (r.cpuPerOrder.get(kind) ?? 0), 0);
-      costRows.push(
-        `${broker.padEnd(9)} | ${KINDS.map((kind) => (1000 * (r.cpuPerOrder.get(kind) ?? 0)).toFixed(1).padStart(8)).join(' | ')} | ${(1000 * total).toFixed(1).padStart(8)} | ${(100 * r.idle).toFixed(1).padStart(5)} %`,
-      );
+      const result: BrokerResult = await measureEventmart(system, options);
+      if (options.baseline) result.baseline = await measureBaseline(system, ports, options);
+      results.push(result);
     } finally {
       await system.stop();
       rmSync(runDir, { recursive: true, force: true });
     }
   }
+  print(results, options, values.verbose);
+}
+
+function print(results: BrokerResult[], options: Options, verbose: boolean) {
+  const f = (x: Figures) => `${x.p50.toFixed(1).padStart(7)} ${x.p99.toFixed(1).padStart(7)}`;
+  const counted = (run: RateRun) => `${run.latency.n}/${run.orders}${run.missing.length ? ` (${run.missing.length} not confirmed in 60 s)` : ''}`;
+  const name = (broker: string) => broker.padEnd(9);
+
   console.log(
-    `\nlatency in ms, median and p99 (${orders} orders at ${rate}/s over ${values.spread} customers and products; baselines measured in the same run)`,
+    `\nlatency in ms, median and p99 (${options.orders} orders at ${options.rate}/s over ${options.spread} customers and products; baselines measured in the same run)`,
   );
   console.log('broker    | POST /orders → order.confirmed on SSE | PUT /products → product.changed on SSE | GET /healthz round trip | confirmed');
   console.log('          |     p50     p99 |     p50     p99 |     p50     p99 |');
-  for (const row of rows) console.log(row);
+  for (const r of results) console.log(`${name(r.broker)} | ${f(r.fixed.latency)} | ${f(r.productHop)} | ${f(r.healthz)} | ${counted(r.fixed)}`);
+  for (const r of results)
+    if (r.baseline) console.log(`${name(`${r.broker}*`)} | ${f(r.baseline.fixed.latency)} |       -       - |       -       - | ${counted(r.baseline.fixed)}`);
+  if (results.some((r) => r.baseline)) console.log('* the direct-client baseline (kafkajs / amqplib, the same database, no Dapr)');
+
+  const cost = (cpu: Map<string, number>) => {
+    const total = KINDS.reduce((sum, kind) => sum + (cpu.get(kind) ?? 0), 0);
+    return `${KINDS.map((kind) => (1000 * (cpu.get(kind) ?? 0)).toFixed(1).padStart(8)).join(' | ')} | ${(1000 * total).toFixed(1).padStart(8)}`;
+  };
+  const percent = (share: number | undefined) => (share === undefined ? '-' : `${(100 * share).toFixed(1)} %`).padStart(7);
   console.log(
-    `\nCPU per confirmed order, ms, by process type (user + system from /proc, over the order phase); idle: the whole system over ${IDLE_WINDOW_MS / 1000} s after it, % of one core`,
+    `\nCPU per confirmed order at ${options.rate}/s, ms, by process type (user + system from /proc); idle: the whole system over ${options.idleSeconds} s with nothing to do, % of one core`,
   );
-  console.log(`broker    | ${KINDS.map((k) => k.padStart(8)).join(' | ')} |    total |  idle`);
-  for (const row of costRows) console.log(row);
+  console.log(`broker    | ${KINDS.map((k) => k.padStart(8)).join(' | ')} |    total |    idle | idle after history`);
+  for (const r of results) console.log(`${name(r.broker)} | ${cost(r.cpu)} | ${percent(r.idle)} | ${percent(r.history?.idle)}`);
+  for (const r of results) if (r.baseline) console.log(`${name(`${r.broker}*`)} | ${cost(r.baseline.cpu)} |       - |       -`);
+
+  console.log('\ndatabase round trips per confirmed order, by service (eventmart_db_commands_total over the fixed-rate orders)');
+  console.log(`broker    | ${SERVICE_NAMES.join(' | ')} | total`);
+  const sum = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
+  for (const r of results)
+    console.log(
+      `${name(r.broker)} | ${SERVICE_NAMES.map((s) =>
+        sum(r.commands.get(s) ?? new Map())
+          .toFixed(1)
+          .padStart(s.length),
+      ).join(' | ')} | ${SERVICE_NAMES.reduce((n, s) => n + sum(r.commands.get(s) ?? new Map()), 0)
+        .toFixed(1)
+        .padStart(5)}`,
+    );
+  if (verbose)
+    for (const r of results)
+      for (const [service, counts] of r.commands)
+        for (const [what, n] of [...counts].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]))
+          console.log(`  ${r.broker} ${service}: ${n.toFixed(2)} ${what}`);
+
+  const steps = (c: Capacity) =>
+    c.steps.map((s) => `${s.rate}/s: p99 ${s.latency.p99.toFixed(0)} ms${s.missing.length ? `, ${s.missing.length} not confirmed` : ''}`).join('; ');
+  console.log(`\ncapacity, orders/s: the highest rate of the sweep (${options.stepSeconds} s a step) at which every order confirmed with p99 ≤ 1 s`);
+  console.log(`broker    |    empty | after ${options.history} prior orders | baseline* | Eventmart / baseline`);
+  for (const r of results) {
+    const ratio = r.baseline && r.baseline.capacity.rate > 0 ? (r.capacity.rate / r.baseline.capacity.rate).toFixed(2) : '-';
+    console.log(
+      `${name(r.broker)} | ${String(r.capacity.rate).padStart(8)} | ${String(r.history?.capacity.rate ?? '-').padStart(8 + String(options.history).length)} | ${String(r.baseline?.capacity.rate ?? '-').padStart(9)} | ${ratio}`,
+    );
+  }
+  for (const r of results) {
+    console.log(`  ${r.broker} empty: ${steps(r.capacity)}`);
+    if (r.history)
+      console.log(
+        `  ${r.broker} after history (${r.history.seeded.documents} documents seeded in ${r.history.seeded.seconds.toFixed(0)} s): ${steps(r.history.capacity)}`,
+      );
+    if (r.baseline) console.log(`  ${r.broker} baseline: ${steps(r.baseline.capacity)}`);
+  }
 }
 
 main().catch((err: unknown) => {
