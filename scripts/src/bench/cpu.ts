@@ -3,14 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** Clock ticks per second of /proc's times: 100 on every Linux this runs on (getconf CLK_TCK). */
 const TICKS = 100;
 
-/**
- * CPU seconds (user + system) used so far by each process group, from /proc: a group is a
- * process the runner started and everything it forked (PostgreSQL's backends, a JVM's or
- * Erlang's helpers). Children that already exited count through their parent's cutime.
- */
-export function cpuByGroup(leaders: ReadonlyArray<{ name: string; pid: number }>): Map<string, number> {
-  const byPgid = new Map(leaders.map(({ name, pid }) => [pid, name]));
-  const seconds = new Map<string, number>();
+interface Stat {
+  ppid: number;
+  pgid: number;
+  /** utime + stime, and for a leader also what its exited children used (cutime + cstime). */
+  own: number;
+  children: number;
+}
+
+function readStats(): Map<number, Stat> {
+  const stats = new Map<number, Stat>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -21,12 +23,36 @@ export function cpuByGroup(leaders: ReadonlyArray<{ name: string; pid: number }>
     }
     // Fields after the command (which may hold spaces), numbered as in proc(5) from field 3.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const pgid = Number(fields[2]);
-    const name = byPgid.get(pgid);
-    if (name === undefined) continue;
     const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
-    const own = utime! + stime! + (Number(entry) === pgid ? cutime! + cstime! : 0);
-    seconds.set(name, (seconds.get(name) ?? 0) + own / TICKS);
+    stats.set(Number(entry), { ppid: Number(fields[1]), pgid: Number(fields[2]), own: utime! + stime!, children: cutime! + cstime! });
+  }
+  return stats;
+}
+
+/**
+ * CPU seconds (user + system) used so far by each process the runner started and everything
+ * it forked: its process group, and its descendants that made groups of their own
+ * (PostgreSQL's backends each call setsid). Children that already exited count through
+ * their parent's cutime.
+ */
+export function cpuByGroup(leaders: ReadonlyArray<{ name: string; pid: number }>): Map<string, number> {
+  const byPid = new Map(leaders.map(({ name, pid }) => [pid, name]));
+  const stats = readStats();
+  const leaderOf = (pid: number): string | undefined => {
+    for (let at: number | undefined = pid, hops = 0; at !== undefined && at > 1 && hops < 64; hops++) {
+      const stat = stats.get(at);
+      const name = byPid.get(at) ?? (stat ? byPid.get(stat.pgid) : undefined);
+      if (name !== undefined) return name;
+      at = stat?.ppid;
+    }
+    return undefined;
+  };
+  const seconds = new Map<string, number>();
+  for (const [pid, stat] of stats) {
+    const name = leaderOf(pid);
+    if (name === undefined) continue;
+    const used = stat.own + (byPid.has(pid) ? stat.children : 0);
+    seconds.set(name, (seconds.get(name) ?? 0) + used / TICKS);
   }
   return seconds;
 }

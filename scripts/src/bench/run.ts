@@ -37,20 +37,20 @@ async function send(method: string, url: string, body?: unknown): Promise<any> {
   return text ? JSON.parse(text) : undefined;
 }
 
-/** CPU seconds so far by process type, over every process of the group. */
-function cpuByKind(group: ProcessGroup): Map<string, number> {
-  const byKind = new Map<string, number>();
-  for (const [name, seconds] of cpuByGroup(group.list())) byKind.set(processKind(name), (byKind.get(processKind(name)) ?? 0) + seconds);
-  return byKind;
+/** CPU seconds by process type (service, daprd, broker, database), from CPU seconds by process. */
+function byKind(byName: Map<string, number>): Map<string, number> {
+  const kinds = new Map<string, number>();
+  for (const [name, seconds] of byName) kinds.set(processKind(name), (kinds.get(processKind(name)) ?? 0) + seconds);
+  return kinds;
 }
 
-/** Runs `work` and returns its result with the CPU it cost per `per()` unit, by process type. */
+/** Runs `work` and returns its result with the CPU seconds it cost per `per()` unit, by process. */
 async function costed<T>(group: ProcessGroup, work: () => Promise<T>, per: (result: T) => number): Promise<{ result: T; cpu: Map<string, number> }> {
-  const before = cpuByKind(group);
+  const before = cpuByGroup(group.list());
   const result = await work();
-  const after = cpuByKind(group);
+  const after = cpuByGroup(group.list());
   const n = Math.max(1, per(result));
-  return { result, cpu: new Map([...after].map(([kind, seconds]) => [kind, (seconds - (before.get(kind) ?? 0)) / n])) };
+  return { result, cpu: new Map([...after].map(([name, seconds]) => [name, (seconds - (before.get(name) ?? 0)) / n])) };
 }
 
 /** The whole group's CPU over a quiet window, as a share of one core. */
@@ -290,7 +290,8 @@ function print(results: BrokerResult[], options: Options, verbose: boolean) {
     if (r.baseline) console.log(`${name(`${r.broker}*`)} | ${f(r.baseline.fixed.latency)} |       -       - |       -       - | ${counted(r.baseline.fixed)}`);
   if (results.some((r) => r.baseline)) console.log('* the direct-client baseline (kafkajs / amqplib, the same database, no Dapr)');
 
-  const cost = (cpu: Map<string, number>) => {
+  const cost = (byName: Map<string, number>) => {
+    const cpu = byKind(byName);
     const total = KINDS.reduce((sum, kind) => sum + (cpu.get(kind) ?? 0), 0);
     return `${KINDS.map((kind) => (1000 * (cpu.get(kind) ?? 0)).toFixed(1).padStart(8)).join(' | ')} | ${(1000 * total).toFixed(1).padStart(8)}`;
   };
@@ -301,6 +302,14 @@ function print(results: BrokerResult[], options: Options, verbose: boolean) {
   console.log(`broker    | ${KINDS.map((k) => k.padStart(8)).join(' | ')} |    total |    idle | idle after history`);
   for (const r of results) console.log(`${name(r.broker)} | ${cost(r.cpu)} | ${percent(r.idle)} | ${percent(r.history?.idle)}`);
   for (const r of results) if (r.baseline) console.log(`${name(`${r.broker}*`)} | ${cost(r.baseline.cpu)} |       - |       -`);
+  if (verbose)
+    for (const r of results)
+      console.log(
+        `  ${r.broker} by process, ms: ${[...r.cpu]
+          .sort((a, b) => b[1] - a[1])
+          .map(([process, seconds]) => `${process} ${(1000 * seconds).toFixed(1)}`)
+          .join(', ')}`,
+      );
 
   console.log('\ndatabase round trips per confirmed order, by service (eventmart_db_commands_total over the fixed-rate orders)');
   console.log(`broker    | ${SERVICE_NAMES.join(' | ')} | total`);
