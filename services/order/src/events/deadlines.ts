@@ -16,22 +16,19 @@ export function createDeadlines(store: OrderStore, views: OrderViews, deadlineMs
     async () => {
       for (const commit of await store.due(Date.now())) {
         const orderId = commit.stream;
-        await retryOnConflict(async () => {
+        const expired = await retryOnConflict(async () => {
           const stream = await store.read(orderId);
           const next = expire(stream.events, deadlineMs);
-          if (next.length === 0) return;
+          if (next.length === 0) return undefined;
           const occurredAt = new Date().toISOString();
           const traceparent = stream.events[0]?.traceparent;
           const traced = traceparent ? { traceparent } : {};
-          await store.append(
-            orderId,
-            stream.version,
-            next.map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced })),
-            { outbox: true, at: occurredAt },
-          );
+          const added = next.map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced }));
+          await store.append(orderId, stream.version, added, { outbox: true, at: occurredAt });
           log.warn({ orderId, reason: (next[0]!.data as { reason: string }).reason }, 'order cancelled at its deadline');
+          return [...stream.events, ...added.map((e, i) => ({ ...e, seq: stream.version + 1 + i }))];
         });
-        await views.project(orderId);
+        if (expired) await views.project(orderId, expired);
         await store.clearDue(commit._id);
       }
     },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PoisonEventError, retryOnConflict, type EventHandlers, type InboundEvent } from '@eventmart/shared';
-import { FACTS, react, type FactName } from '../domain/order';
+import { FACTS, react, type FactName, type RecordedEvent } from '../domain/order';
 import type { CatalogStore } from '../store/catalog-store';
 import type { OrderStore } from '../store/order-store';
 import type { OrderViews } from '../store/order-views';
@@ -21,23 +21,20 @@ export function createSagaHandlers({ store, views, catalog, now = () => new Date
   async function onFact(event: InboundEvent<FactName>) {
     const { orderId } = event.data;
     // Another fact about the same order may be appended first: then read again and decide again.
-    const changed = await retryOnConflict(async () => {
+    // The stream as appended to (for the view), or 'copy', or undefined when nothing changed.
+    const changed = await retryOnConflict(async (): Promise<RecordedEvent[] | 'copy' | undefined> => {
       const stream = await store.read(orderId);
       if (stream.version === 0) throw new PoisonEventError(`no order ${orderId}`);
-      if (stream.causes.has(event.id)) return true; // a copy: the first delivery may have crashed before projecting
+      if (stream.causes.has(event.id)) return 'copy'; // the first delivery may have crashed before projecting
       const next = react(stream.events, { name: event.name, data: event.data });
-      if (next.length === 0) return false;
+      if (next.length === 0) return undefined;
       const occurredAt = now();
       const traced = event.traceparent ? { traceparent: event.traceparent } : {};
-      await store.append(
-        orderId,
-        stream.version,
-        next.map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced })),
-        { cause: event.id, outbox: true, at: occurredAt },
-      );
-      return true;
+      const added = next.map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced }));
+      await store.append(orderId, stream.version, added, { cause: event.id, outbox: true, at: occurredAt });
+      return [...stream.events, ...added.map((e, i) => ({ ...e, seq: stream.version + 1 + i }))];
     });
-    if (changed) await views.project(orderId);
+    if (changed) await views.project(orderId, changed === 'copy' ? undefined : changed);
   }
 
   const handlers: EventHandlers = {

@@ -59,30 +59,26 @@ export function orderRoutes({ store, views, catalog, log, orderDeadlineMs }: Ord
     const checked = validateEvent('order.placed', placed);
     if (!checked.ok) throw new UnprocessableError('ORDER_NOT_ACCEPTABLE', `the order cannot be placed: ${checked.reason}`);
     const occurredAt = new Date().toISOString();
+    let status: string | undefined;
     try {
       const traceparent = ctx.get('traceparent');
       const traced = traceparent ? { traceparent } : {};
-      await store.append(
-        orderId,
-        0,
-        placeOrder(placed).map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced })),
-        {
-          outbox: true,
-          at: occurredAt,
-          due: Date.parse(occurredAt) + orderDeadlineMs,
-        },
-      );
+      const events = placeOrder(placed).map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced }));
+      await store.append(orderId, 0, events, { outbox: true, at: occurredAt, due: Date.parse(occurredAt) + orderDeadlineMs });
       log.info({ orderId, customerId: request.customerId, total: placed.total }, 'order placed');
       // Read your own writes: the order is in the customer's list when this answers. The relay
       // publishes order.placed as soon as the insert lands.
-      await views.project(orderId);
+      const recorded = events.map((e, i) => ({ ...e, seq: i + 1 }));
+      await views.project(orderId, recorded);
+      status = fold(recorded).status;
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
     }
-    const view = await views.get(orderId);
+    // The same Idempotency-Key again: the order as it stands.
+    status ??= (await views.get(orderId))?.status ?? 'PENDING';
     ctx.status = 202;
     ctx.set('Location', `/orders/${orderId}`);
-    ctx.body = { orderId, status: view?.status ?? 'PENDING' };
+    ctx.body = { orderId, status };
   });
 
   /** The query side reads the projection; a stream not yet projected is folded on the spot. */

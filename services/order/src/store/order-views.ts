@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '@eventmart/shared';
-import { fold, type Order } from '../domain/order';
+import { fold, type Order, type RecordedEvent } from '../domain/order';
 import type { OrderStore } from './order-store';
 
 /** The read model behind GET /orders: one document per order, rebuilt from the streams at will. */
@@ -17,8 +17,11 @@ export interface OrderView {
 }
 
 export interface OrderViews {
-  /** Brings the order's view up to its stream. */
-  project(orderId: string): Promise<void>;
+  /**
+   * Brings the order's view up to its stream; `known` is the stream as the caller has just
+   * appended to it, which saves reading it.
+   */
+  project(orderId: string, known?: readonly RecordedEvent[]): Promise<void>;
   get(orderId: string): Promise<OrderView | undefined>;
   byCustomer(customerId: string, limit: number): Promise<OrderView[]>;
   all(): Promise<OrderView[]>;
@@ -36,22 +39,21 @@ export async function createOrderViews(db: Db, store: OrderStore): Promise<Order
   const hideId = { projection: { _id: 0 } };
 
   return {
-    async project(orderId) {
+    async project(orderId, known) {
       // Two projectors (replicas) may race, and a write guarded by the version is not atomic
-      // on FerretDB: so each projector checks the stream again after writing, and writes
-      // again while the stream is ahead of what it wrote. The last write is always the newest.
-      for (let attempt = 0; attempt < 10; attempt++) {
-        const stream = await store.read(orderId);
-        if (stream.version === 0) return;
-        const view = toView(fold(stream.events));
+      // on FerretDB (the older of two racing writes may land last). So whoever writes checks
+      // afterwards that the stream has nothing beyond what it wrote, and writes again if it
+      // has: the last writer's check always sees every commit, so the view ends at the newest.
+      let events = known ?? (await store.read(orderId)).events;
+      for (let attempt = 0; attempt < 10 && events.length > 0; attempt++) {
+        const view = toView(fold(events));
         try {
           await views.replaceOne({ _id: orderId, version: { $lt: view.version } }, view, { upsert: true });
         } catch (err) {
           if (!isDuplicateKey(err)) throw err; // a newer version is already there
         }
-        const stored = await views.findOne({ _id: orderId }, { projection: { version: 1 } });
-        const newer = await store.readAfter(orderId, view.version);
-        if ((stored?.version ?? 0) >= view.version + newer.reduce((n, commit) => n + commit.events.length, 0)) return;
+        if ((await store.readAfter(orderId, view.version)).length === 0) return;
+        events = (await store.read(orderId)).events;
       }
     },
     async get(orderId) {
