@@ -33,8 +33,10 @@ export function createReservationStore(streams: EventStreamStore<ReservationEven
     streams,
     find,
     async getOrCreate(orderId, state, items, traceparent) {
+      const first = { state, items, ...(traceparent === undefined ? {} : { traceparent }) };
       try {
-        await streams.append(orderId, 0, [{ state, items, ...(traceparent === undefined ? {} : { traceparent }) }]);
+        await streams.append(orderId, 0, [first]);
+        return foldReservation(orderId, [first])!; // what it now is: what was just inserted
       } catch (err) {
         if (!(err instanceof ConcurrencyError)) throw err;
       }
@@ -47,8 +49,9 @@ export function createReservationStore(streams: EventStreamStore<ReservationEven
         if (current?.state !== from) return current!;
         try {
           // A move that is a public fact goes out through the outbox, in the same insert.
-          await streams.append(orderId, stream.version, [{ state: to, ...(reason === undefined ? {} : { reason }) }], { outbox: factOf(orderId, to) !== undefined });
-          return (await find(orderId))!;
+          const moved = { state: to, ...(reason === undefined ? {} : { reason }) };
+          await streams.append(orderId, stream.version, [moved], { outbox: factOf(orderId, to) !== undefined });
+          return foldReservation(orderId, [...stream.events, moved])!;
         } catch (err) {
           if (!(err instanceof ConcurrencyError)) throw err;
         }

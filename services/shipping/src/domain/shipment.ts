@@ -25,12 +25,19 @@ export function shipmentIdOf(orderId: string): string {
   return `shp-${orderId}`;
 }
 
+export function emptyShipment(orderId: string): Shipment {
+  return { orderId, shipmentId: shipmentIdOf(orderId), state: 'awaiting', addressed: false, address: undefined };
+}
+
+/** Applies one event to a shipment, in place. */
+export function applyShipment(shipment: Shipment, event: ShipmentEvent): void {
+  if (event.kind === 'addressed') Object.assign(shipment, { addressed: true, address: event.address });
+  else shipment.state = event.kind;
+}
+
 export function foldShipment(orderId: string, events: readonly ShipmentEvent[]): Shipment {
-  const shipment: Shipment = { orderId, shipmentId: shipmentIdOf(orderId), state: 'awaiting', addressed: false, address: undefined };
-  for (const event of events) {
-    if (event.kind === 'addressed') Object.assign(shipment, { addressed: true, address: event.address });
-    else shipment.state = event.kind;
-  }
+  const shipment = emptyShipment(orderId);
+  for (const event of events) applyShipment(shipment, event);
   return shipment;
 }
 

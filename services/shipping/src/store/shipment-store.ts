@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
-import { createEventStreamStore, retryOnConflict, type EventStreamStore } from '@eventmart/shared';
-import { foldShipment, type Shipment, type ShipmentEvent } from '../domain/shipment';
+import { createEventStreamStore, createFoldCache, type EventStreamStore } from '@eventmart/shared';
+import { applyShipment, emptyShipment, factOf, foldShipment, type Shipment, type ShipmentEvent } from '../domain/shipment';
 
 export interface ShipmentStore {
   streams: EventStreamStore<ShipmentEvent>;
@@ -15,6 +15,7 @@ export interface ShipmentStore {
 
 export async function createShipmentStore(db: Db): Promise<ShipmentStore> {
   const streams = await createEventStreamStore<ShipmentEvent>(db, 'shipment_events');
+  const folds = createFoldCache(streams, emptyShipment, applyShipment);
   return {
     streams,
     async get(orderId) {
@@ -22,11 +23,13 @@ export async function createShipmentStore(db: Db): Promise<ShipmentStore> {
       return stream.version === 0 ? undefined : foldShipment(orderId, stream.events);
     },
     change(orderId, decide) {
-      return retryOnConflict(async () => {
-        const stream = await streams.read(orderId);
-        const decision = decide(foldShipment(orderId, stream.events));
-        if (!decision) return;
-        await streams.append(orderId, stream.version, [decision.event], { outbox: true, ...(decision.due === undefined ? {} : { due: decision.due }) });
+      // Decided on the cached fold (a stale one loses its append and decides again, caught up).
+      return folds.decide(orderId, (shipment) => {
+        const decision = decide(shipment);
+        if (!decision) return { result: undefined, events: [] };
+        // Only a public fact goes through the outbox; 'addressed' is the shipment's own note.
+        const options = { outbox: factOf(decision.event) !== undefined, ...(decision.due === undefined ? {} : { due: decision.due }) };
+        return { result: undefined, events: [decision.event], options };
       });
     },
   };
