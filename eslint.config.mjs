@@ -20,7 +20,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['koa', '@koa/*', 'mongodb', '@dapr/*', 'node:http', 'node:net'], message: 'domain code does no I/O: pass plain objects in and out' }] },
+        {
+          patterns: [
+            { group: ['koa', '@koa/*', 'mongodb', '@dapr/*', 'node:http', 'node:net'], message: 'domain code does no I/O: pass plain objects in and out' },
+          ],
+        },
       ],
     },
   },

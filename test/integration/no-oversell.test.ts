@@ -34,7 +34,8 @@ describe.each(BROKERS)('no oversell with two inventory replicas on %s', (broker)
     // A Kafka consumer group takes a few seconds to give the second replica its partitions:
     // until both replicas handle orders, there is no competition to test.
     const inventories = replicas.filter((r) => r.service === 'inventory');
-    const handledPlaced = async (url: string) => /eventmart_events_handled_total\{[^}]*type="order.placed"[^}]*\} [1-9]/.test(await (await fetch(`${url}/metrics`)).text());
+    const handledPlaced = async (url: string) =>
+      /eventmart_events_handled_total\{[^}]*type="order.placed"[^}]*\} [1-9]/.test(await (await fetch(`${url}/metrics`)).text());
     await eventually(
       'both inventory replicas to handle orders',
       async () => {
@@ -50,11 +51,15 @@ describe.each(BROKERS)('no oversell with two inventory replicas on %s', (broker)
     );
     expect(placed.every((r) => r.status === 202)).toBe(true);
 
-    const statuses = await eventually('every order to settle', async () => {
-      const all = await Promise.all(placed.map((r) => call('GET', `${urls.order}/orders/${r.body.orderId}`)));
-      const settled = all.map((r) => r.body.status);
-      return settled.every((s) => s === 'CONFIRMED' || s === 'DELIVERED' || s === 'CANCELLED') ? settled : undefined;
-    }, 90_000);
+    const statuses = await eventually(
+      'every order to settle',
+      async () => {
+        const all = await Promise.all(placed.map((r) => call('GET', `${urls.order}/orders/${r.body.orderId}`)));
+        const settled = all.map((r) => r.body.status);
+        return settled.every((s) => s === 'CONFIRMED' || s === 'DELIVERED' || s === 'CANCELLED') ? settled : undefined;
+      },
+      90_000,
+    );
 
     const sold = statuses.filter((s) => s !== 'CANCELLED').length;
     expect(sold).toBe(STOCK);

@@ -316,7 +316,7 @@ describe('skaffold.yaml', () => {
 
   it.each([
     ['another activation', 'env: EVENTMART_IMAGES=local', 'env: EVENTMART_IMAGES=offline', /activation/],
-    ['another Dapr tag', "value: '1.18.1'", "value: '1.18.0'", /Dapr tag 1\.18\.0, want 1\.18\.1/],
+    ['another Dapr tag', 'value: "1.18.1"', 'value: "1.18.0"', /Dapr tag 1\.18\.0, want 1\.18\.1/],
     ['another Dapr registry', 'value: eventmart.local/dapr', 'value: docker.io/daprio', /Dapr registry/],
     [
       'an artifact without the Node image',

@@ -8,9 +8,12 @@ import { PROFILES, ROOT, renderChart, run, tempFile, tools } from './tools';
 const score = (text: string) =>
   run(tools().kubeScore, [
     'score',
-    '--kubernetes-version', 'v1.34',
-    '--enable-optional-test', 'container-seccomp-profile',
-    '--output-format', 'ci',
+    '--kubernetes-version',
+    'v1.34',
+    '--enable-optional-test',
+    'container-seccomp-profile',
+    '--output-format',
+    'ci',
     tempFile('chart.yaml', text),
   ]);
 
@@ -35,7 +38,10 @@ describe('kube-score', () => {
     const ignored: string[] = [];
     for (const file of readdirSync(dir)) {
       const text = readFileSync(join(dir, file), 'utf8');
-      const comments = text.split('\n').filter((line) => line.trim().startsWith('#')).join('\n');
+      const comments = text
+        .split('\n')
+        .filter((line) => line.trim().startsWith('#'))
+        .join('\n');
       for (const match of text.matchAll(/kube-score\/ignore: ([\w,-]+)/g)) {
         for (const check of match[1]!.split(',')) {
           ignored.push(check);

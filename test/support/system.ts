@@ -36,4 +36,3 @@ export async function startTestSystem(label: string, options: Pick<SystemOptions
   };
   return system;
 }
-

@@ -2,7 +2,13 @@ import { factOf, mergeLines } from '../src/domain/reservation';
 
 describe('reservation', () => {
   test('when an order names a sku twice, then it is held as one line', () => {
-    expect(mergeLines([{ sku: 'B', quantity: 1 }, { sku: 'A', quantity: 2 }, { sku: 'B', quantity: 3 }])).toEqual([
+    expect(
+      mergeLines([
+        { sku: 'B', quantity: 1 },
+        { sku: 'A', quantity: 2 },
+        { sku: 'B', quantity: 3 },
+      ]),
+    ).toEqual([
       { sku: 'A', quantity: 2 },
       { sku: 'B', quantity: 4 },
     ]);

@@ -92,7 +92,10 @@ function renderProducts(/** @type {string | undefined} */ flashSku) {
       const item = el('li', { class: `product${p.available === 0 ? ' sold-out' : ''}`, 'data-sku': p.sku }, [
         el('span', { class: 'name' }, [p.name]),
         el('span', { class: 'price' }, [`${money(p.price)} · ${p.sku}`]),
-        el('span', { class: 'stock' }, [el('strong', { 'data-stock': String(p.available) }, [String(p.available)]), p.available === 0 ? 'sold out' : 'in stock']),
+        el('span', { class: 'stock' }, [
+          el('strong', { 'data-stock': String(p.available) }, [String(p.available)]),
+          p.available === 0 ? 'sold out' : 'in stock',
+        ]),
       ]);
       if (p.sku === flashSku) item.classList.add('flash');
       return item;
@@ -137,16 +140,22 @@ function mergeOrder(/** @type {any} */ order) {
 }
 
 function renderOrders() {
-  const orders = [...state.orders.values()].filter((o) => o.customerId === state.customer).sort((a, b) => (b.placedAt ?? b.updatedAt ?? '').localeCompare(a.placedAt ?? a.updatedAt ?? ''));
+  const orders = [...state.orders.values()]
+    .filter((o) => o.customerId === state.customer)
+    .sort((a, b) => (b.placedAt ?? b.updatedAt ?? '').localeCompare(a.placedAt ?? a.updatedAt ?? ''));
   $('orders').replaceChildren(
     ...orders.map((o) => {
       const what = (o.items ?? []).map((/** @type {any} */ i) => `${i.quantity} × ${i.name ?? i.sku}`).join(', ') || 'Order';
-      const button = el('button', { type: 'button', 'aria-pressed': String(o.orderId === state.selected), 'aria-label': `${what}, ${o.status}. Show timeline` }, [
-        el('span', { class: 'what' }, [what]),
-        el('span', { class: 'meta' }, [`${o.total !== undefined ? money(o.total) + ' · ' : ''}${o.orderId.slice(0, 8)}`]),
-        el('span', { class: 'status', 'data-status': o.status }, [o.status]),
-        ...(o.reason ? [el('span', { class: 'reason' }, [o.reason])] : []),
-      ]);
+      const button = el(
+        'button',
+        { type: 'button', 'aria-pressed': String(o.orderId === state.selected), 'aria-label': `${what}, ${o.status}. Show timeline` },
+        [
+          el('span', { class: 'what' }, [what]),
+          el('span', { class: 'meta' }, [`${o.total !== undefined ? money(o.total) + ' · ' : ''}${o.orderId.slice(0, 8)}`]),
+          el('span', { class: 'status', 'data-status': o.status }, [o.status]),
+          ...(o.reason ? [el('span', { class: 'reason' }, [o.reason])] : []),
+        ],
+      );
       button.addEventListener('click', () => void selectOrder(o.orderId));
       return el('li', { class: 'order', 'data-order-id': o.orderId, 'data-status': o.status }, [button]);
     }),
@@ -260,7 +269,13 @@ function onFeedEvent(/** @type {{id: string, type: string, orderId?: string, dat
   if (status) {
     const known = state.orders.get(data.orderId);
     if (known || data.customerId === state.customer) {
-      mergeOrder({ orderId: data.orderId, customerId: known?.customerId ?? data.customerId, status, ...(data.reason ? { reason: data.reason } : {}), ...(name === 'order.placed' ? { items: data.items, total: data.total } : {}) });
+      mergeOrder({
+        orderId: data.orderId,
+        customerId: known?.customerId ?? data.customerId,
+        status,
+        ...(data.reason ? { reason: data.reason } : {}),
+        ...(name === 'order.placed' ? { items: data.items, total: data.total } : {}),
+      });
       renderOrders();
     }
   }
@@ -273,7 +288,11 @@ function addToFeed(/** @type {any} */ event, /** @type {string} */ name, /** @ty
   const about = data.orderId ? `order ${String(data.orderId).slice(0, 8)}` : data.sku ? `${data.sku}: ${data.available} left` : '';
   const feed = $('feed');
   feed.prepend(
-    el('li', { 'data-event-id': event.id }, [el('time', { datetime: event.at }, [clock(event.at)]), el('span', { class: 'type' }, [label(name)]), el('span', { class: 'about' }, [about])]),
+    el('li', { 'data-event-id': event.id }, [
+      el('time', { datetime: event.at }, [clock(event.at)]),
+      el('span', { class: 'type' }, [label(name)]),
+      el('span', { class: 'about' }, [about]),
+    ]),
   );
   while (feed.children.length > FEED_SHOWN) feed.lastElementChild?.remove();
   $('feed-count').textContent = String(state.eventIds.length);

@@ -30,8 +30,20 @@ export function buildAsyncApi(): Record<string, unknown> {
     for (const topic of topics) {
       const sent = names.filter((n) => catalog[n].topic === topic && catalog[n].producer === service);
       const received = names.filter((n) => catalog[n].topic === topic && (catalog[n].consumers as readonly string[]).includes(service));
-      if (sent.length > 0) operations[`${service}.sends.${topic}`] = { action: 'send', channel: { $ref: `#/channels/${topic}` }, summary: `${service} publishes to ${topic}.`, messages: sent.map(ref) };
-      if (received.length > 0) operations[`${service}.receives.${topic}`] = { action: 'receive', channel: { $ref: `#/channels/${topic}` }, summary: `${service} reacts to these on ${topic}.`, messages: received.map(ref) };
+      if (sent.length > 0)
+        operations[`${service}.sends.${topic}`] = {
+          action: 'send',
+          channel: { $ref: `#/channels/${topic}` },
+          summary: `${service} publishes to ${topic}.`,
+          messages: sent.map(ref),
+        };
+      if (received.length > 0)
+        operations[`${service}.receives.${topic}`] = {
+          action: 'receive',
+          channel: { $ref: `#/channels/${topic}` },
+          summary: `${service} reacts to these on ${topic}.`,
+          messages: received.map(ref),
+        };
     }
   }
 
