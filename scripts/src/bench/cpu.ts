@@ -64,3 +64,32 @@ export function processKind(name: string): string {
   if (['postgres', 'ferretdb'].includes(name)) return 'database';
   return 'service';
 }
+
+/** Resident memory (bytes) of each process the runner started (the leader alone: a service is one process). */
+export function rssByName(leaders: ReadonlyArray<{ name: string; pid: number }>): Map<string, number> {
+  const rss = new Map<string, number>();
+  for (const { name, pid } of leaders) {
+    try {
+      const kib = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (kib) rss.set(name, Number(kib) * 1024);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return rss;
+}
+
+/** Samples rssByName every `everyMs` until stopped; the stop function returns each process's peak. */
+export function sampleRss(list: () => ReadonlyArray<{ name: string; pid: number }>, everyMs = 500): () => Map<string, number> {
+  const peak = new Map<string, number>();
+  const sample = () => {
+    for (const [name, bytes] of rssByName(list())) peak.set(name, Math.max(peak.get(name) ?? 0, bytes));
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return () => {
+    clearInterval(timer);
+    sample();
+    return peak;
+  };
+}

@@ -13,6 +13,7 @@
  *    (baseline.ts), on the same broker and database, its capacity and the ratio.
  * Not a test: it prints figures (a short run of it is in `npm test`).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +22,9 @@ import { parseArgs } from 'node:util';
 import type { Broker } from '../infra';
 import { ProcessGroup } from '../processes';
 import { SERVICE_NAMES, startSystem, testPorts, type PortPlan, type RunningSystem } from '../system';
-import { REPO_ROOT } from '../toolchain';
+import { locateToolchain, REPO_ROOT } from '../toolchain';
 import { httpOk, waitFor } from '../wait';
-import { cpuByGroup, processKind } from './cpu';
+import { cpuByGroup, processKind, sampleRss } from './cpu';
 import { dbCommands, perOrder } from './db-commands';
 import { Arrivals, atRate, capacity, confirmedKey, figures, sleep, type Capacity, type Figures, type RateRun } from './flow';
 import { seedHistory, type History } from './history';
@@ -53,15 +54,17 @@ async function costed<T>(group: ProcessGroup, work: () => Promise<T>, per: (resu
   return { result, cpu: new Map([...after].map(([name, seconds]) => [name, (seconds - (before.get(name) ?? 0)) / n])) };
 }
 
-/** The whole group's CPU over a quiet window, as a share of one core. */
-async function idleCpu(group: ProcessGroup, seconds: number): Promise<number> {
+/** Each process's CPU over a quiet window, as a share of one core. */
+async function idleCpu(group: ProcessGroup, seconds: number): Promise<Map<string, number>> {
   const { cpu } = await costed(
     group,
     () => sleep(seconds * 1000),
-    () => 1,
+    () => seconds,
   );
-  return [...cpu.values()].reduce((a, b) => a + b, 0) / seconds;
+  return cpu;
 }
+
+const total = (byName: Map<string, number>) => [...byName.values()].reduce((a, b) => a + b, 0);
 
 interface Options {
   orders: number;
@@ -81,13 +84,16 @@ interface BrokerResult {
   healthz: Figures;
   cpu: Map<string, number>;
   commands: Map<string, Map<string, number>>;
-  idle: number;
+  /** Each process's share of a core with nothing to do. */
+  idle: Map<string, number>;
   capacity: Capacity;
-  history?: { seeded: History; capacity: Capacity; idle: number };
+  /** Peak resident memory by process over the capacity sweep, bytes. */
+  rss: Map<string, number>;
+  history?: { seeded: History; capacity: Capacity; idle: Map<string, number> };
   baseline?: { fixed: RateRun; cpu: Map<string, number>; capacity: Capacity };
 }
 
-async function measureEventmart(system: RunningSystem, options: Options): Promise<Omit<BrokerResult, 'baseline'>> {
+async function measureEventmart(system: RunningSystem, ports: PortPlan, options: Options): Promise<Omit<BrokerResult, 'baseline'>> {
   const { urls, group } = system;
   // Orders go round-robin over `spread` customers and products, as in a shop: one customer's
   // ledger and one product's stock are each a stream that serializes its own writes.
@@ -153,18 +159,27 @@ async function measureEventmart(system: RunningSystem, options: Options): Promis
       offset += result.steps.reduce((n, step) => n + step.orders, 0);
       return result;
     };
+    // Memory at the capacity rate: each process's peak resident set over the sweep.
+    const stopSampling = sampleRss(() => group.list());
     const empty = await sweep();
+    const rss = stopSampling();
 
     let history: BrokerResult['history'];
     if (options.history > 0) {
       console.log(`${system.broker}: seeding ${options.history} prior orders …`);
       const seeded = await seedHistory(urls, system.mongoUrl, options.history);
+      // A shop that served these orders over weeks would have had them vacuumed and analyzed
+      // by autovacuum long since; after a bulk load that work is still to come, and would be
+      // measured as the history's cost. Do it now, as an operator does after a bulk load.
+      execFileSync(join(locateToolchain().postgresBin, 'psql'), ['-h', '127.0.0.1', '-p', String(ports.postgres), '-U', 'postgres', '-qc', 'VACUUM ANALYZE'], {
+        stdio: 'pipe',
+      });
       console.log(`${system.broker}: ${seeded.documents} documents in ${seeded.seconds.toFixed(0)} s; capacity sweep again …`);
       await arrivals.quiet(5_000, 120_000);
       const idleAfter = await idleCpu(group, options.idleSeconds);
       history = { seeded, capacity: await sweep(), idle: idleAfter };
     }
-    return { broker: system.broker, fixed, productHop: figures(productHop), healthz: figures(healthz), cpu, commands, idle, capacity: empty, history };
+    return { broker: system.broker, fixed, productHop: figures(productHop), healthz: figures(healthz), cpu, commands, idle, capacity: empty, rss, history };
   } finally {
     arrivals.close();
   }
@@ -264,7 +279,7 @@ async function main() {
     const shipping = { SHIPPING_DISPATCH_DELAY_MS: '1000', SHIPPING_DELIVERY_DELAY_MS: '1000' };
     const system = await startSystem({ broker, runDir, group, ports, logLevel: 'warn', nodeFlags, env: { shipping } });
     try {
-      const result: BrokerResult = await measureEventmart(system, options);
+      const result: BrokerResult = await measureEventmart(system, ports, options);
       if (options.baseline) result.baseline = await measureBaseline(system, ports, options);
       results.push(result);
     } finally {
@@ -300,8 +315,19 @@ function print(results: BrokerResult[], options: Options, verbose: boolean) {
     `\nCPU per confirmed order at ${options.rate}/s, ms, by process type (user + system from /proc); idle: the whole system over ${options.idleSeconds} s with nothing to do, % of one core`,
   );
   console.log(`broker    | ${KINDS.map((k) => k.padStart(8)).join(' | ')} |    total |    idle | idle after history`);
-  for (const r of results) console.log(`${name(r.broker)} | ${cost(r.cpu)} | ${percent(r.idle)} | ${percent(r.history?.idle)}`);
+  for (const r of results) console.log(`${name(r.broker)} | ${cost(r.cpu)} | ${percent(total(r.idle))} | ${percent(r.history && total(r.history.idle))}`);
   for (const r of results) if (r.baseline) console.log(`${name(`${r.broker}*`)} | ${cost(r.baseline.cpu)} |       - |       -`);
+  const top = (byName: Map<string, number>) =>
+    [...byName]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([process, share]) => `${process} ${(100 * share).toFixed(1)} %`)
+      .join(', ');
+  if (verbose)
+    for (const r of results) {
+      console.log(`  ${r.broker} idle by process: ${top(r.idle)}`);
+      if (r.history) console.log(`  ${r.broker} idle after history by process: ${top(r.history.idle)}`);
+    }
   if (verbose)
     for (const r of results)
       console.log(
@@ -310,6 +336,17 @@ function print(results: BrokerResult[], options: Options, verbose: boolean) {
           .map(([process, seconds]) => `${process} ${(1000 * seconds).toFixed(1)}`)
           .join(', ')}`,
       );
+
+  const mib = (bytes: number | undefined) => (bytes === undefined ? '-' : (bytes / 2 ** 20).toFixed(0)).padStart(7);
+  console.log('\npeak resident memory over the capacity sweep, MiB (VmRSS of each process)');
+  console.log(`broker    | ${SERVICE_NAMES.map((s) => s.padStart(7)).join(' | ')} | sidecar (largest) | broker | database`);
+  for (const r of results) {
+    const largest = (names: string[]) => Math.max(...names.map((n) => r.rss.get(n) ?? 0));
+    const sidecars = largest([...r.rss.keys()].filter((n) => n.endsWith('-dapr')));
+    console.log(
+      `${name(r.broker)} | ${SERVICE_NAMES.map((s) => mib(r.rss.get(s))).join(' | ')} | ${mib(sidecars).padStart(17)} | ${mib(largest(['kafka', 'rabbitmq'])).padStart(6)} | ${mib(largest(['ferretdb'])).padStart(8)}`,
+    );
+  }
 
   console.log('\ndatabase round trips per confirmed order, by service (eventmart_db_commands_total over the fixed-rate orders)');
   console.log(`broker    | ${SERVICE_NAMES.join(' | ')} | total`);
