@@ -13,8 +13,10 @@ void runService('inventory', loadConfig, async ({ config, log, db, publisher, de
   // Every stock change is an outbox commit: publish the product's state as it now is.
   const productRelay = createOutboxRelay(
     products.streams,
-    async (sku) => {
-      const product = await products.get(sku);
+    async (sku, commits) => {
+      // The product as of these commits or later; this process usually knows it already (it appended them).
+      const last = commits.at(-1)!;
+      const product = products.known(sku, last.seq + last.events.length - 1) ?? (await products.get(sku));
       if (product) await publisher.publish({ id: `${sku}:v${product.version}`, name: 'product.changed', key: sku, data: product });
     },
     log,

@@ -29,6 +29,16 @@ describe('product store with a cached fold and a competing writer', () => {
     expect((await b.get('S'))?.available).toBe(0);
   });
 
+  test('known() answers from the cache only at or after the version asked for: never an older product', async () => {
+    const { a, b } = await setUp(3);
+    const version = (await a.get('S'))!.version;
+    expect(a.known('S', version)?.available).toBe(3);
+    await b.hold('S', 'o1', 1); // a's cache has not seen it
+    expect(a.known('S', version + 1)).toBeUndefined();
+    expect(b.known('S', version + 1)?.available).toBe(2);
+    expect(a.known('OTHER', 0)).toBeUndefined();
+  });
+
   test('a decision to do nothing is not taken on a stale cache', async () => {
     const { a, b, truth } = await setUp(1);
     expect(await b.hold('S', 'o1', 1)).toBe('held');

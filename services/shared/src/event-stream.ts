@@ -175,6 +175,8 @@ export interface FoldCache<E, S> {
    * so its next decision on the stream needs no read either.
    */
   decide<T>(stream: string, decide: (state: Folded<S>) => Decided<E, T>): Promise<T>;
+  /** The fold as this process last knew it, without asking the database (undefined if not cached). */
+  cached(stream: string): Folded<S> | undefined;
 }
 
 /** What a decision on a fold appends (nothing, when `events` is empty), and what it returns. */
@@ -207,6 +209,7 @@ export function createFoldCache<E, S>(
     return state;
   };
   const cache: FoldCache<E, S> = {
+    cached: (stream) => folds.get(stream),
     async current(stream) {
       const known = folds.get(stream);
       if (known) return keep(stream, catchUp(known, await store.readAfter(stream, known.version)));

@@ -20,6 +20,8 @@ export interface ProductStore {
   /** Sets name, price and available; with `expectedVersion`, only if the product is still at it. */
   put(sku: string, input: ProductInput, expectedVersion?: number): Promise<{ result: SetResult; product: Product | undefined }>;
   get(sku: string): Promise<Product | undefined>;
+  /** The product as this process knows it, if that is at `version` or later; no database read. */
+  known(sku: string, version: number): Product | undefined;
   list(): Promise<Product[]>;
   /** Takes `quantity` for the order unless it already holds some; never below zero. */
   hold(sku: string, orderId: string, quantity: number): Promise<HoldResult>;
@@ -52,6 +54,10 @@ export function createProductStore(streams: EventStreamStore<StockEvent>): Produ
     async get(sku) {
       const current = await state(sku);
       return current.exists ? toProduct(current) : undefined;
+    },
+    known(sku, version) {
+      const cached = folds.cached(sku);
+      return cached && cached.version >= version && cached.exists ? toProduct(cached) : undefined;
     },
     async list() {
       const skus = (await streams.streamIds()).sort().slice(0, 1000);
