@@ -6,7 +6,7 @@ import { createStockHandlers } from './events/stock-handlers';
 import { createProductStore } from './store/product-store';
 import { createReservationStore, foldReservation } from './store/reservation-store';
 
-void runService('inventory', loadConfig, async ({ config, log, db, publisher, deadLetters, readiness, metrics }) => {
+void runService('inventory', loadConfig, async ({ log, db, publisher, readiness, metrics, consumer }) => {
   const products = createProductStore(await createEventStreamStore(db, 'stock_events'));
   const reservations = createReservationStore(await createEventStreamStore(db, 'reservation_events'));
 
@@ -37,15 +37,7 @@ void runService('inventory', loadConfig, async ({ config, log, db, publisher, de
     log,
   );
   const handlers = createStockHandlers({ products, reservations });
-  const events = {
-    appId: 'inventory',
-    pubsubName: config.pubsubName,
-    appApiToken: config.appApiToken,
-    adminToken: config.adminToken,
-    topics: ['orders'] as const,
-    handlers,
-    deadLetters,
-  };
+  const events = consumer({ topics: ['orders'], handlers });
   return {
     app: createApp({ log, readiness, metrics, events, products }),
     start: () => {

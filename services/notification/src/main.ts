@@ -5,18 +5,10 @@ import { loadConfig } from './config';
 import { RecentEvents } from './domain/recent-events';
 import { createLiveFeed } from './events/live-feed';
 
-void runService('notification', loadConfig, async ({ config, log, deadLetters, readiness, metrics }) => {
+void runService('notification', loadConfig, async ({ config, log, readiness, metrics, consumer }) => {
   const recent = new RecentEvents(config.streamBufferSize);
   const feed = createLiveFeed(recent);
-  const events = {
-    appId: 'notification',
-    pubsubName: config.pubsubName,
-    appApiToken: config.appApiToken,
-    adminToken: config.adminToken,
-    topics: TOPICS,
-    handlers: feed.handlers,
-    deadLetters,
-  };
+  const events = consumer({ topics: TOPICS, handlers: feed.handlers });
   return {
     app: createApp({
       log,

@@ -8,7 +8,7 @@ import { createCatalogStore } from './store/catalog-store';
 import { createOrderStore } from './store/order-store';
 import { createOrderViews } from './store/order-views';
 
-void runService('order', loadConfig, async ({ config, log, db, publisher, deadLetters, readiness, metrics }) => {
+void runService('order', loadConfig, async ({ config, log, db, publisher, readiness, metrics, consumer }) => {
   const store = await createOrderStore(db);
   const views = await createOrderViews(db, store);
   const catalog = await createCatalogStore(db);
@@ -25,15 +25,7 @@ void runService('order', loadConfig, async ({ config, log, db, publisher, deadLe
   );
   const handlers = createSagaHandlers({ store, views, catalog });
   const deadlines = createDeadlines(store, views, config.orderDeadlineMs, log);
-  const events = {
-    appId: 'order',
-    pubsubName: config.pubsubName,
-    appApiToken: config.appApiToken,
-    adminToken: config.adminToken,
-    topics: ['products', 'payments', 'inventory', 'shipments'] as const,
-    handlers,
-    deadLetters,
-  };
+  const events = consumer({ topics: ['products', 'payments', 'inventory', 'shipments'], handlers });
   return {
     app: createApp({ log, readiness, metrics, events, store, views, catalog, corsOrigin: config.corsOrigin, orderDeadlineMs: config.orderDeadlineMs }),
     start: () => {

@@ -5,7 +5,7 @@ import { factOfEntry } from './domain/ledger';
 import { createPaymentHandlers } from './events/payment-handlers';
 import { createLedgerStore } from './store/ledger-store';
 
-void runService('payment', loadConfig, async ({ config, log, db, publisher, deadLetters, readiness, metrics }) => {
+void runService('payment', loadConfig, async ({ config, log, db, publisher, readiness, metrics, consumer }) => {
   const ledger = await createLedgerStore(db);
   // A charge, a decline or a refund is a public fact: the relay publishes it with a fixed id.
   const relay = createOutboxRelay(
@@ -23,15 +23,7 @@ void runService('payment', loadConfig, async ({ config, log, db, publisher, dead
     log,
   );
   const handlers = createPaymentHandlers(ledger);
-  const events = {
-    appId: 'payment',
-    pubsubName: config.pubsubName,
-    appApiToken: config.appApiToken,
-    adminToken: config.adminToken,
-    topics: ['orders'] as const,
-    handlers,
-    deadLetters,
-  };
+  const events = consumer({ topics: ['orders'], handlers });
   return {
     app: createApp({ log, readiness, metrics, events, ledger, corsOrigin: config.corsOrigin }),
     start: () => relay.start(SWEEP_MS),

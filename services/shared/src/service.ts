@@ -8,7 +8,9 @@ import { createMetrics, type Readiness } from './health';
 import { createLifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';
 import { connectMongo, type Database } from './mongo';
-import { createDaprClient, createPublisher, type Publisher } from './pubsub';
+import type { Topic } from './events';
+import type { ServiceAppDeps } from './http';
+import { createDaprClient, createPublisher, type EventHandlers, type Publisher } from './pubsub';
 
 /** What every service gets from its start: the clients it may use, made once. */
 export interface Infra<C extends BaseConfig> {
@@ -19,6 +21,8 @@ export interface Infra<C extends BaseConfig> {
   deadLetters: DeadLetterStore;
   readiness: Readiness;
   metrics: Registry;
+  /** What createServiceApp needs for a service that consumes events: its topics and handlers, with its tokens and dead letters. */
+  consumer(subscription: { topics: readonly Topic[]; handlers: EventHandlers }): NonNullable<ServiceAppDeps['events']>;
 }
 
 export interface ServiceParts {
@@ -57,6 +61,15 @@ export async function runService<C extends BaseConfig>(name: string, loadConfig:
       deadLetters: await createDeadLetterStore(mongo.db),
       readiness: lifecycle,
       metrics: createMetrics(name),
+      consumer: ({ topics, handlers }) => ({
+        appId: name,
+        pubsubName: config.pubsubName,
+        appApiToken: config.appApiToken,
+        adminToken: config.adminToken,
+        topics,
+        handlers,
+        deadLetters: infra.deadLetters,
+      }),
     };
     countCommands(mongo, infra.metrics);
     const parts = await build(infra);

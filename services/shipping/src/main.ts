@@ -6,7 +6,7 @@ import { createCourier } from './events/courier';
 import { createShippingHandlers } from './events/shipping-handlers';
 import { createShipmentStore } from './store/shipment-store';
 
-void runService('shipping', loadConfig, async ({ config, log, db, publisher, deadLetters, readiness, metrics }) => {
+void runService('shipping', loadConfig, async ({ config, log, db, publisher, readiness, metrics, consumer }) => {
   const shipments = await createShipmentStore(db);
   // Each state change that is a public fact goes out through the outbox, with a fixed id.
   const relay = createOutboxRelay(
@@ -23,15 +23,7 @@ void runService('shipping', loadConfig, async ({ config, log, db, publisher, dea
   );
   const courier = createCourier(shipments, config, log);
   const handlers = createShippingHandlers(shipments, config.dispatchDelayMs);
-  const events = {
-    appId: 'shipping',
-    pubsubName: config.pubsubName,
-    appApiToken: config.appApiToken,
-    adminToken: config.adminToken,
-    topics: ['orders'] as const,
-    handlers,
-    deadLetters,
-  };
+  const events = consumer({ topics: ['orders'], handlers });
   return {
     app: createApp({ log, readiness, metrics, events, shipments }),
     start: () => {
