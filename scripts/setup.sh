@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-parts="daprd ferretdb kafka rabbitmq"
+parts="daprd ferretdb kafka rabbitmq jaeger"
 [ "$purpose" = test ] && parts="$parts chromium k8s-tools"
 started=$(date +%s)
 say() { $quiet || printf '\033[1m%s\033[0m\n' "$*" >&2; }

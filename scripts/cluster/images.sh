@@ -2,7 +2,7 @@
 # Builds, with no registry, every non-Kubernetes image the cluster runs, and prints their
 # references on stdout, one per line (progress and timings on stderr):
 #   debian (the base), node (NODE_IMAGE for services/Dockerfile), kafka, rabbitmq, postgres,
-#   ferretdb, dapr/{operator,sentry,injector,daprd}
+#   ferretdb, jaeger, dapr/{operator,sentry,injector,daprd}
 # Each tag is the version plus a hash of its recipe (scripts/cluster/images/<name>/ and its
 # inputs), so a recipe change builds a new image and an unchanged one costs a `docker image
 # inspect`. Packages are installed on the host with debootstrap and chroot (network from inside
@@ -176,6 +176,16 @@ if ! have "$FERRETDB"; then
   build "$FERRETDB" "$ctx" --build-arg BASE="$BASE"
 fi
 echo "$FERRETDB"
+
+# --- e2. Jaeger (the trace backend) ----------------------------------------------------------------
+jaeger_bin=$(bash "$REPO_ROOT/scripts/toolchain/jaeger.sh")
+JAEGER="$LOCAL_REGISTRY/jaeger:$JAEGER_VERSION-$(hash_of "$RECIPES/jaeger" -- "$BASE_TAG $(sha256sum < "$jaeger_bin")")"
+if ! have "$JAEGER"; then
+  ctx=$(context jaeger)
+  link "$jaeger_bin" "$ctx/jaeger"
+  build "$JAEGER" "$ctx" --build-arg BASE="$BASE"
+fi
+echo "$JAEGER"
 
 # --- f. The Dapr control plane and sidecar (one tag for all four: the chart's global.tag) ---------
 dapr_dir=$(bash "$REPO_ROOT/scripts/cluster/dapr.sh")

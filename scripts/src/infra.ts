@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { ProcessGroup } from './processes';
 import { REPO_ROOT, type Toolchain } from './toolchain';
-import { portOpen, waitFor } from './wait';
+import { httpOk, portOpen, waitFor } from './wait';
 
 export type Broker = 'kafka' | 'rabbitmq';
 
@@ -16,6 +16,8 @@ export interface InfraPorts {
   rabbitmq: number;
   rabbitmqDist: number;
   epmd: number;
+  /** Jaeger: OTLP gRPC (sidecars) and HTTP (services) in, the UI and its API, its health check. */
+  jaeger: { otlpGrpc: number; otlpHttp: number; ui: number; queryGrpc: number; health: number };
 }
 
 /** PostgreSQL refuses to run as root; as root we run it as the `postgres` user the package made. */
@@ -170,4 +172,31 @@ export async function startRabbitmq(group: ProcessGroup, tools: Toolchain, dir: 
     },
   );
   return `amqp://guest:guest@127.0.0.1:${ports.rabbitmq}`;
+}
+
+export interface TraceBackend {
+  /** host:port of OTLP over gRPC, as a Dapr Configuration names it. */
+  otlpGrpc: string;
+  /** The OTLP/HTTP base URL, as OTEL_EXPORTER_OTLP_ENDPOINT takes it. */
+  otlpHttp: string;
+  /** The UI; `${ui}/trace/<trace id>` shows one trace, `${ui}/api/traces/<trace id>` gives it as JSON. */
+  ui: string;
+}
+
+/** Jaeger v2 with traces in memory (k8s/jaeger/config.yaml, the cluster's config too). */
+export async function startJaeger(group: ProcessGroup, tools: Toolchain, ports: InfraPorts): Promise<TraceBackend> {
+  const { otlpGrpc, otlpHttp, ui, queryGrpc, health } = ports.jaeger;
+  const jaeger = group.start('jaeger', tools.jaeger, ['--config', join(REPO_ROOT, 'k8s/jaeger/config.yaml')], {
+    tier: 1,
+    env: {
+      JAEGER_LISTEN_HOST: '127.0.0.1',
+      JAEGER_OTLP_GRPC_PORT: String(otlpGrpc),
+      JAEGER_OTLP_HTTP_PORT: String(otlpHttp),
+      JAEGER_UI_PORT: String(ui),
+      JAEGER_QUERY_GRPC_PORT: String(queryGrpc),
+      JAEGER_HEALTH_PORT: String(health),
+    },
+  });
+  await waitFor('jaeger', () => httpOk(`http://127.0.0.1:${health}/status`), 30_000, 250, group.running(jaeger));
+  return { otlpGrpc: `127.0.0.1:${otlpGrpc}`, otlpHttp: `http://127.0.0.1:${otlpHttp}`, ui: `http://127.0.0.1:${ui}` };
 }

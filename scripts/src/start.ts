@@ -1,5 +1,5 @@
 /**
- * `npm start [-- --broker kafka|rabbitmq] [--scale inventory=3 ...]`: the whole system as
+ * `npm start [-- --broker kafka|rabbitmq] [--scale inventory=3 ...] [--sampling 0..1]`: the whole system as
  * local processes with real sidecars, broker and database, in one terminal. Ctrl-C stops
  * every process it started.
  */
@@ -29,11 +29,15 @@ async function main() {
       broker: { type: 'string', default: 'kafka' },
       scale: { type: 'string', multiple: true, default: [] },
       'data-dir': { type: 'string', default: defaultDataDir() },
+      // The share of orders traced (0 to 1); 0 still runs Jaeger, with nothing sent to it.
+      sampling: { type: 'string', default: '1' },
     },
   });
   const broker = values.broker;
   if (broker !== 'kafka' && broker !== 'rabbitmq') throw new Error(`--broker ${broker}: expected kafka or rabbitmq`);
   const scale = parseScale(values.scale);
+  const sampling = Number(values.sampling);
+  if (!(sampling >= 0 && sampling <= 1)) throw new Error(`--sampling ${values.sampling}: expected a number from 0 to 1`);
 
   const startedAt = Date.now();
   const group = new ProcessGroup({ kind: 'terminal' });
@@ -56,7 +60,15 @@ async function main() {
 
   console.log(`starting Eventmart on ${broker} (data in ${values['data-dir']}) …`);
   const adminToken = ensureAdminToken(values['data-dir']);
-  const system = await startSystem({ broker, scale, runDir: join(values['data-dir'], broker), ports: standardPorts(), group, adminToken });
+  const system = await startSystem({
+    broker,
+    scale,
+    runDir: join(values['data-dir'], broker),
+    ports: standardPorts(),
+    group,
+    adminToken,
+    tracing: { sampling },
+  });
 
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   if (await seed(system.urls)) console.log(`seeded ${SEED_PRODUCTS.length} products and the customers ${SEED_ACCOUNTS.map((a) => a.customerId).join(', ')}`);
@@ -66,6 +78,7 @@ async function main() {
   console.log(`  payment API      http://localhost:3001/accounts/<customerId>`);
   console.log(`  inventory API    http://localhost:3002/products`);
   console.log(`  shipping API     http://localhost:3003/shipments/<orderId>`);
+  console.log(`  traces (Jaeger)  http://localhost:16686/api/traces/<traceId> (an order's traceId is in GET /orders/<orderId>)`);
   console.log(`  dead letters     npm run dlq (admin token in ${adminTokenFile(values['data-dir'])})`);
   for (const replica of system.replicas.filter((r) => r.index > 0)) console.log(`  ${replica.service} replica ${replica.index + 1} on ${replica.url}`);
   console.log('Ctrl-C stops everything.\n');

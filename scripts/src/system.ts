@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDatabase, startKafka, startRabbitmq, type Broker, type InfraPorts } from './infra';
+import { parse, stringify } from 'yaml';
+import { startDatabase, startJaeger, startKafka, startRabbitmq, type Broker, type InfraPorts, type TraceBackend } from './infra';
 import type { ProcessGroup } from './processes';
 import { locateToolchain, REPO_ROOT } from './toolchain';
 import { assertPortsFree, httpOk, waitFor } from './wait';
@@ -55,6 +56,7 @@ export function standardPorts(): PortPlan {
     rabbitmq: 5672,
     rabbitmqDist: 25672,
     epmd: 14369,
+    jaeger: { otlpGrpc: 4317, otlpHttp: 4318, ui: 16686, queryGrpc: 16685, health: 13133 },
     services: { ...SERVICES },
     // Below Linux's ephemeral range (32768-60999): a port there can be taken at any moment by
     // an outgoing connection, and a broker or sidecar that finds it taken fails to start.
@@ -77,6 +79,7 @@ export function testPorts(slot: number): PortPlan {
     rabbitmq: base + 4,
     rabbitmqDist: base + 5,
     epmd: base + 6,
+    jaeger: { otlpGrpc: base + 20, otlpHttp: base + 21, ui: base + 22, queryGrpc: base + 23, health: base + 24 },
     services: { order: base + 10, payment: base + 11, inventory: base + 12, shipping: base + 13, notification: base + 14 },
     dynamicBase: base + 100,
   };
@@ -98,6 +101,12 @@ export interface SystemOptions {
   nodeFlags?: string[];
   /** The operator's token for every service's /deadletters (ADMIN_TOKEN); a new one when not given. */
   adminToken?: string;
+  /**
+   * Traces: a Jaeger runs beside the system and the services and sidecars send it their spans,
+   * sampling this share of new traces (0 to 1). Without it nothing is recorded, but every event
+   * still carries its trace id.
+   */
+  tracing?: { sampling: number };
 }
 
 export interface Replica {
@@ -119,6 +128,8 @@ export interface RunningSystem {
   daprApiTokens: Record<ServiceName, string>;
   /** The operator's token for /deadletters. */
   adminToken: string;
+  /** Where the traces go and can be read, when tracing is on. */
+  traces: TraceBackend | undefined;
   group: ProcessGroup;
   /** Stops one replica (its sidecar, then the app) with SIGTERM, as a scale-down would; returns their exit codes. */
   stopReplica(replica: Replica): Promise<{ sidecar: number | null | undefined; app: number | null | undefined }>;
@@ -137,8 +148,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const tools = locateToolchain();
   mkdirSync(runDir, { recursive: true });
   chmodSync(runDir, 0o755); // PostgreSQL runs as its own user and must reach its directory below
-  await assertPortsFree([ports.postgres, ports.mongo, ports.kafka, ports.rabbitmq, ports.epmd, ...Object.values(ports.services)]);
+  const tracingPorts = options.tracing ? Object.values(ports.jaeger) : [];
+  await assertPortsFree([ports.postgres, ports.mongo, ports.kafka, ports.rabbitmq, ports.epmd, ...Object.values(ports.services), ...tracingPorts]);
   try {
+    const traces = options.tracing ? await startJaeger(group, tools, ports) : undefined;
     const mongoUrl = await startDatabase(group, tools, join(runDir, 'db'), ports);
     const brokerAddress =
       broker === 'kafka' ? await startKafka(group, tools, join(runDir, 'kafka'), ports) : await startRabbitmq(group, tools, join(runDir, 'rabbitmq'), ports);
@@ -150,7 +163,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const appApiTokens = Object.fromEntries(SERVICE_NAMES.map((s) => [s, token()])) as Record<ServiceName, string>;
     const adminToken = options.adminToken ?? token();
     const components = join(REPO_ROOT, 'components', broker);
-    const configuration = join(components, 'configuration.yaml');
+    const configuration = writeDaprConfiguration(
+      join(components, 'configuration.yaml'),
+      join(runDir, 'dapr-configuration.yaml'),
+      traces,
+      options.tracing?.sampling ?? 0,
+    );
     let next = ports.dynamicBase;
     const replicas: Replica[] = [];
     const launchers = new Map<Replica, () => Promise<void>>();
@@ -176,6 +194,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
               DAPR_API_TOKEN: daprApiTokens[service],
               APP_API_TOKEN: appApiTokens[service],
               LOG_LEVEL: options.logLevel ?? 'info',
+              OTEL_SERVICE_NAME: service,
+              ...(traces
+                ? { OTEL_EXPORTER_OTLP_ENDPOINT: traces.otlpHttp, OTEL_TRACES_SAMPLER_ARG: String(options.tracing?.sampling ?? 1), TRACE_UI_URL: traces.ui }
+                : {}),
               ...options.env?.[service],
             },
           });
@@ -193,7 +215,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
             `--metrics-port=${metricsPort}`,
             '--dapr-listen-addresses=127.0.0.1',
             `--resources-path=${components}`,
-            ...(existsSync(configuration) ? [`--config=${configuration}`] : []),
+            `--config=${configuration}`,
             '--log-level=warn',
             '--log-as-json',
           ];
@@ -229,6 +251,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       brokerAddress,
       daprApiTokens,
       adminToken,
+      traces,
       group,
       async stopReplica(replica) {
         const sidecar = await group.stop(`${nameOf(replica)}-dapr`);
@@ -241,4 +264,17 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     await group.stopAll();
     throw err;
   }
+}
+
+/**
+ * The broker folder's Dapr Configuration with this run's tracing: the sidecars send their
+ * spans to the run's Jaeger at the run's share, or record none when tracing is off (then
+ * no sidecar tries a collector that is not there). Returns the file written.
+ */
+function writeDaprConfiguration(source: string, target: string, traces: TraceBackend | undefined, sampling: number): string {
+  const configuration = parse(readFileSync(source, 'utf8')) as { spec: { tracing: { samplingRate: string; otel: { endpointAddress: string } } } };
+  configuration.spec.tracing.samplingRate = traces ? String(sampling) : '0';
+  if (traces) configuration.spec.tracing.otel.endpointAddress = traces.otlpGrpc;
+  writeFileSync(target, stringify(configuration));
+  return target;
 }

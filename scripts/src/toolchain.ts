@@ -13,6 +13,7 @@ function readVersions(): Record<string, string> {
 export interface Toolchain {
   daprd: string;
   ferretdb: string;
+  jaeger: string;
   kafkaLibs: string;
   postgresBin: string;
   rabbitmqBin: string;
@@ -26,6 +27,7 @@ export function locateToolchain(): Toolchain {
   const tools: Toolchain = {
     daprd: join(cache, `daprd-${v.DAPR_VERSION}`, 'daprd'),
     ferretdb: join(cache, `ferretdb-${v.FERRETDB_VERSION}`, 'ferretdb'),
+    jaeger: join(cache, `jaeger-${v.JAEGER_VERSION}`, 'jaeger'),
     kafkaLibs: join(cache, `kafka-${v.KAFKA_VERSION}`, 'libs'),
     postgresBin: pg ? `/usr/lib/postgresql/${pg}/bin` : '/usr/lib/postgresql/missing/bin',
     rabbitmqBin: '/usr/lib/rabbitmq/bin',

@@ -4,7 +4,8 @@
  * registry answers), the Dapr control plane from its official chart, and Eventmart deployed
  * by `skaffold run -p <broker>`, exactly as docs/kubernetes.md tells a user. Then: every pod
  * runs its service beside an injected daprd; an order placed on the published port reaches
- * DELIVERED and its facts arrive on the page's stream; consumers scale up and back down with
+ * DELIVERED, its facts arrive on the page's stream and its trace (all five services) is in the
+ * cluster's Jaeger; consumers scale up and back down with
  * orders flowing, and nothing is lost, done twice or dead-lettered; the next broker is a
  * redeploy with the other profile; `skaffold dev` rolls a new pod when a source file changes.
  * kubectl's view of the cluster and every container's log land in artifacts/cluster/.
@@ -24,6 +25,7 @@ const SERVICES = ['order', 'payment', 'inventory', 'shipping', 'notification'] a
 const ORDER = 'http://127.0.0.1:3000';
 const PAYMENT = 'http://127.0.0.1:3001';
 const PAGE = 'http://127.0.0.1:8080';
+const TRACES = 'http://127.0.0.1:16686';
 const FINAL = new Set(['DELIVERED', 'CANCELLED']);
 
 let env: NodeJS.ProcessEnv;
@@ -136,6 +138,18 @@ describe.each(BROKERS)('Eventmart on kind with %s', (broker) => {
         expect(types.some((t) => t.includes(fact))).toBe(true);
       }
       expect(new Set(seen.filter((e) => e.data.orderId === orderId).map((e) => e.id)).size).toBe(types.length);
+      // Its trace is in the cluster's Jaeger (k8s/jaeger), published on localhost:16686, with spans of all five services.
+      const services = await eventually(
+        'the order trace in Jaeger with all five services',
+        async () => {
+          const reply = await call('GET', `${TRACES}/api/traces/${order.traceId}`);
+          const trace = reply.status === 200 ? reply.body.data[0] : undefined;
+          const names = new Set(Object.values(trace?.processes ?? {}).map((p: any) => p.serviceName as string));
+          return SERVICES.every((s) => names.has(s)) ? [...names] : undefined;
+        },
+        60_000,
+      );
+      expect(services).toEqual(expect.arrayContaining([...SERVICES]));
     } finally {
       stop();
     }

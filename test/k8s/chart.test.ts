@@ -197,11 +197,11 @@ describe('scaling', () => {
     expect(find(rendered['rabbitmq-scaled']!, 'TriggerAuthentication', 'eventmart-rabbitmq')).toBeDefined();
   });
 
-  it('lets a service reach only DNS, the Dapr control plane, MongoDB and the chosen broker', () => {
+  it('lets a service reach only DNS, the Dapr control plane, MongoDB, the chosen broker and the trace backend', () => {
     const egressPorts = (docs: Manifest[]) =>
       find(docs, 'NetworkPolicy', 'payment').spec.egress.flatMap((rule: { ports?: { port: number }[] }) => (rule.ports ?? []).map((p) => p.port));
-    expect(egressPorts(rendered.kafka!).sort()).toEqual([27017, 53, 53, 9092].sort());
-    expect(egressPorts(rendered.rabbitmq!).sort()).toEqual([27017, 5672, 53, 53].sort());
+    expect(egressPorts(rendered.kafka!).sort()).toEqual([27017, 53, 53, 9092, 4317, 4318].sort());
+    expect(egressPorts(rendered.rabbitmq!).sort()).toEqual([27017, 5672, 53, 53, 4317, 4318].sort());
     const deny = find(rendered.kafka!, 'NetworkPolicy', 'eventmart-default-deny');
     expect(deny.spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'eventmart', 'app.kubernetes.io/part-of': 'eventmart' } },

@@ -25,7 +25,7 @@ const PLATFORM_PATH = (broker: string) => `k8s/platform/${broker}/{{.EVENTMART_I
 const overlayParts = (broker: string, variant: string, kustomization: Manifest = readYaml(`${platformDir(broker, variant)}/kustomization.yaml`)[0]!) =>
   (kustomization.resources as string[]).map((r) => join(platformDir(broker, variant), r));
 
-/** What is wrong with a platform kustomization: it must be its broker and exactly its variant's database. */
+/** What is wrong with a platform kustomization: it must be its broker, exactly its variant's database and the trace backend. */
 const overlayProblems = (broker: string, variant: keyof typeof DATABASES, kustomization?: Manifest): string[] => {
   const parts = overlayParts(broker, variant, kustomization);
   const problems: string[] = [];
@@ -33,7 +33,8 @@ const overlayProblems = (broker: string, variant: keyof typeof DATABASES, kustom
   const databases = parts.filter((p) => Object.values(DATABASES).some((db) => p === `k8s/${db}`));
   if (String(databases) !== `k8s/${DATABASES[variant]}`) problems.push(`databases ${String(databases)}, want k8s/${DATABASES[variant]}`);
   for (const p of parts) if (BROKERS.some((b) => b !== broker && p.includes(b))) problems.push(`names the other broker: ${p}`);
-  if (parts.length !== 2) problems.push(`${parts.length} parts: ${String(parts)}`);
+  if (!parts.includes('k8s/jaeger')) problems.push('no k8s/jaeger');
+  if (parts.length !== 3) problems.push(`${parts.length} parts: ${String(parts)}`);
   return problems;
 };
 
@@ -377,17 +378,18 @@ describe('k8s/platform/', () => {
     '%s/%s puts its broker and exactly one database together',
     (broker, variant) => {
       expect(overlayProblems(broker, variant)).toEqual([]);
-      expect(overlayParts(broker, variant)).toEqual([`k8s/${broker}`, `k8s/${DATABASES[variant]}`]);
+      expect(overlayParts(broker, variant)).toEqual([`k8s/${broker}`, `k8s/${DATABASES[variant]}`, 'k8s/jaeger']);
     },
   );
 
   it.each([
     ['the other broker too', (k: Manifest) => ({ ...k, resources: [...k.resources, '../../../rabbitmq'] }), /names the other broker: k8s\/rabbitmq/],
     ['both databases', (k: Manifest) => ({ ...k, resources: [...k.resources, '../../../mongodb'] }), /databases k8s\/ferretdb,k8s\/mongodb/],
-    ['no database', (k: Manifest) => ({ ...k, resources: ['../../../kafka'] }), /databases , want k8s\/ferretdb/],
+    ['no database', (k: Manifest) => ({ ...k, resources: ['../../../kafka', '../../../jaeger'] }), /databases , want k8s\/ferretdb/],
+    ['no trace backend', (k: Manifest) => ({ ...k, resources: ['../../../kafka', '../../../ferretdb'] }), /no k8s\/jaeger/],
     [
       "the other variant's database",
-      (k: Manifest) => ({ ...k, resources: ['../../../kafka', '../../../mongodb'] }),
+      (k: Manifest) => ({ ...k, resources: ['../../../kafka', '../../../mongodb', '../../../jaeger'] }),
       /databases k8s\/mongodb, want k8s\/ferretdb/,
     ],
   ])('catches a kustomization with %s', (_what, edit, message) => {
@@ -474,14 +476,17 @@ describe('k8s/', () => {
     }
   });
 
-  it('maps the page and the order API to the host on their contract ports', () => {
+  it('maps the page, the order and payment APIs and the trace backend to the host on their ports', () => {
     const kind = readYaml('k8s/kind-config.yaml')[0]!;
     const mappings = kind.nodes[0].extraPortMappings as {
       containerPort: number;
       hostPort: number;
     }[];
+    const jaeger = readYaml('k8s/jaeger/jaeger.yaml').find((m) => m.kind === 'Service')!;
+    const query = (jaeger.spec.ports as { name: string; port: number; nodePort: number }[]).find((p) => p.name === 'query')!;
+    expect(new URL(values.tracing.uiUrl).port).toBe(String(query.port));
     expect(sorted(mappings.map((m) => `${m.hostPort}->${m.containerPort}`))).toEqual(
-      sorted(PUBLIC_SERVICES.map((n) => `${SERVICES[n]!.port}->${values.services[n].nodePort}`)),
+      sorted([...PUBLIC_SERVICES.map((n) => `${SERVICES[n]!.port}->${values.services[n].nodePort}`), `${query.port}->${query.nodePort}`]),
     );
     expect(kind.nodes[0].image).toMatch(new RegExp(`^kindest/node:v${KUBERNETES_VERSION.replace(/\./g, '\\.')}@sha256:[0-9a-f]{64}$`));
   });

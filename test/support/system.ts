@@ -14,7 +14,7 @@ export const BROKERS: Broker[] = (process.env.EVENTMART_BROKERS?.split(',') as B
  * test file, on ports away from a running `npm start`, with each process's log kept in
  * artifacts/logs/<label>/ for when a test fails.
  */
-export async function startTestSystem(label: string, options: Pick<SystemOptions, 'broker' | 'scale' | 'env'>): Promise<RunningSystem> {
+export async function startTestSystem(label: string, options: Pick<SystemOptions, 'broker' | 'scale' | 'env' | 'tracing'>): Promise<RunningSystem> {
   const logs = join(REPO_ROOT, 'artifacts', 'logs', `${label}-${options.broker}`);
   rmSync(logs, { recursive: true, force: true });
   mkdirSync(logs, { recursive: true });

@@ -1,3 +1,5 @@
+// First: tracing must wrap http and mongodb before anything loads them.
+import '@eventmart/shared/telemetry';
 import { runService } from '@eventmart/shared';
 import { TOPICS } from '@eventmart/shared/events';
 import { createApp } from './app';

@@ -13,3 +13,4 @@ export * from './event-stream';
 export * from './outbox-relay';
 export * from './serial-task';
 export * from './timers';
+export * from './tracing';

@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import { CommunicationProtocolEnum, DaprClient } from '@dapr/dapr';
 import { catalog, cloudEventType, eventNameOf, validateEvent, type EventData, type EventName, type OutgoingEvent, type Topic } from './events';
 import type { Logger } from './logger';
+import { activeSpan, currentTraceparent, inSpan, SpanKind } from './tracing';
 
 /** An event as a handler sees it: validated data, the stable id, the trace it belongs to. */
 export interface InboundEvent<N extends EventName = EventName> {
@@ -37,12 +38,22 @@ export function deadLetterTopic(appId: string): string {
  * outage) → RETRY. `topic` is where it arrived; a replayed dead letter passes where it had.
  */
 export async function dispatch(handlers: EventHandlers, cloudEvent: unknown, log: Logger, topic?: string): Promise<DeliveryStatus> {
+  const name = eventNameOf((cloudEvent as { type?: unknown } | undefined)?.type) ?? 'unknown event';
+  // The handling is a span of its own under the delivery (the sidecar's span, from the request's traceparent).
+  return inSpan(`${name} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.destination.name': topic ?? '' } }, async () => {
+    const status = await handle(handlers, cloudEvent, log, topic);
+    activeSpan()?.setAttribute('eventmart.delivery.status', status);
+    return status;
+  });
+}
+
+async function handle(handlers: EventHandlers, cloudEvent: unknown, log: Logger, topic?: string): Promise<DeliveryStatus> {
   const envelope = (cloudEvent ?? {}) as { id?: unknown; type?: unknown; source?: unknown; data?: unknown; traceparent?: unknown };
   const id = typeof envelope.id === 'string' ? envelope.id : undefined;
   const name = eventNameOf(envelope.type);
-  const traceparent = typeof envelope.traceparent === 'string' ? envelope.traceparent : undefined;
-  // W3C traceparent is version-traceId-spanId-flags: the trace id ties the logs of one order together.
-  const context = { eventId: id, type: envelope.type, traceId: traceparent?.split('-')[1] };
+  // What the handler appends belongs under this handling; without tracing, under the event's own trace.
+  const traceparent = currentTraceparent() ?? (typeof envelope.traceparent === 'string' ? envelope.traceparent : undefined);
+  const context = { eventId: id, type: envelope.type };
   if (!id || !name) {
     log.warn(context, 'event dropped: not a CloudEvent of the catalog');
     return 'DROP';
@@ -160,20 +171,27 @@ export function createDaprClient(daprHttpPort: number, daprApiToken: string | un
 
 export function createPublisher(client: DaprClient, pubsubName: string, source: string): Publisher {
   return {
-    async publish(event, traceparent) {
-      const metadata: Record<string, string> = {
-        'cloudevent.id': event.id,
-        'cloudevent.type': cloudEventType(event.name),
-        'cloudevent.source': source,
-        partitionKey: event.key,
-      };
-      if (traceparent) metadata['cloudevent.traceparent'] = traceparent;
-      // The SDK returns the error instead of throwing it (js-sdk #720): turn it back into a throw.
-      const { error } = await client.pubsub.publish(pubsubName, catalog[event.name].topic, event.data, {
-        contentType: 'application/json',
-        metadata,
-      });
-      if (error) throw new Error(`publish ${event.name} ${event.id} failed: ${String(error)}`);
+    publish(event, traceparent) {
+      // The publish is the producer span of the event, under what caused it: the consumers' spans join it.
+      return inSpan(`${event.name} publish`, { kind: SpanKind.PRODUCER, parent: traceparent ?? null, attributes: { 'messaging.message.id': event.id } }, () =>
+        send(event, currentTraceparent() ?? traceparent),
+      );
     },
   };
+
+  async function send(event: OutgoingEvent, traceparent: string | undefined): Promise<void> {
+    const metadata: Record<string, string> = {
+      'cloudevent.id': event.id,
+      'cloudevent.type': cloudEventType(event.name),
+      'cloudevent.source': source,
+      partitionKey: event.key,
+    };
+    if (traceparent) metadata['cloudevent.traceparent'] = traceparent;
+    // The SDK returns the error instead of throwing it (js-sdk #720): turn it back into a throw.
+    const { error } = await client.pubsub.publish(pubsubName, catalog[event.name].topic, event.data, {
+      contentType: 'application/json',
+      metadata,
+    });
+    if (error) throw new Error(`publish ${event.name} ${event.id} failed: ${String(error)}`);
+  }
 }

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './logger';
 import { connectMongo, type Database } from './mongo';
 import type { Topic } from './events';
 import type { ServiceAppDeps } from './http';
+import { flushTraces } from './tracing';
 import { createDaprClient, createPublisher, type EventHandlers, type Publisher } from './pubsub';
 
 /** What every service gets from its start: the clients it may use, made once. */
@@ -76,7 +77,7 @@ export async function runService<C extends BaseConfig>(name: string, loadConfig:
     const server = http.createServer(parts.app.callback());
     await new Promise<void>((resolve) => server.listen(config.port, resolve));
     parts.start?.();
-    lifecycle.listenForShutdown(server, [async () => parts.stop?.(), () => mongo.client.close()]);
+    lifecycle.listenForShutdown(server, [async () => parts.stop?.(), () => mongo.client.close(), flushTraces]);
     log.info({ port: config.port }, 'listening');
   } catch (err) {
     log.fatal({ err }, 'could not start');

@@ -1,3 +1,5 @@
+// First: tracing must wrap http and mongodb before anything loads them.
+import '@eventmart/shared/telemetry';
 import { createOutboxRelay, runService, SWEEP_MS } from '@eventmart/shared';
 import { createApp } from './app';
 import { loadConfig } from './config';

@@ -1,5 +1,5 @@
 import { EVENT_NAMES, cloudEventType, type EventName } from '@eventmart/shared/events';
-import type { EventHandlers } from '@eventmart/shared';
+import { inSpan, type EventHandlers } from '@eventmart/shared';
 import type { FeedEvent, RecentEvents } from '../domain/recent-events';
 
 export type Listener = (event: FeedEvent) => void;
@@ -20,7 +20,10 @@ export function createLiveFeed(recent: RecentEvents, now = () => new Date().toIS
     const orderId = (data as { orderId?: string }).orderId;
     const event: FeedEvent = { id, type: cloudEventType(name), orderId, data: withoutAddress(data), at: now() };
     if (!recent.add(event)) return;
-    for (const listener of listeners) listener(event);
+    // The last hop of an order's trace: the fact written to every open page.
+    await inSpan(`${name} push`, { attributes: { 'eventmart.sse.clients': listeners.size } }, async () => {
+      for (const listener of listeners) listener(event);
+    });
   };
   const handlers = Object.fromEntries(EVENT_NAMES.map((name) => [name, onEvent])) as EventHandlers;
   return {

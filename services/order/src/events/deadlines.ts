@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createSerialTask, retryOnConflict, wakeOnDue, type Logger, type SerialTask } from '@eventmart/shared';
+import { createSerialTask, currentTraceparent, inSpan, retryOnConflict, wakeOnDue, type Logger, type SerialTask } from '@eventmart/shared';
 import { expire } from '../domain/order';
 import type { OrderStore } from '../store/order-store';
 import type { OrderViews } from '../store/order-views';
@@ -16,18 +16,21 @@ export function createDeadlines(store: OrderStore, views: OrderViews, deadlineMs
     async () => {
       for (const commit of await store.due(Date.now())) {
         const orderId = commit.stream;
-        const expired = await retryOnConflict(async () => {
-          const stream = await store.read(orderId);
-          const next = expire(stream.events, deadlineMs);
-          if (next.length === 0) return undefined;
-          const occurredAt = new Date().toISOString();
-          const traceparent = stream.events[0]?.traceparent;
-          const traced = traceparent ? { traceparent } : {};
-          const added = next.map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced }));
-          await store.append(orderId, stream.version, added, { outbox: true, at: occurredAt });
-          log.warn({ orderId, reason: (next[0]!.data as { reason: string }).reason }, 'order cancelled at its deadline');
-          return [...stream.events, ...added.map((e, i) => ({ ...e, seq: stream.version + 1 + i }))];
-        });
+        const cause = commit.events[0]?.traceparent;
+        const expired = await inSpan('order deadline', { parent: cause ?? null, attributes: { 'eventmart.order.id': orderId } }, () =>
+          retryOnConflict(async () => {
+            const stream = await store.read(orderId);
+            const next = expire(stream.events, deadlineMs);
+            if (next.length === 0) return undefined;
+            const occurredAt = new Date().toISOString();
+            const traceparent = currentTraceparent() ?? stream.events[0]?.traceparent;
+            const traced = traceparent ? { traceparent } : {};
+            const added = next.map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced }));
+            await store.append(orderId, stream.version, added, { outbox: true, at: occurredAt });
+            log.warn({ orderId, reason: (next[0]!.data as { reason: string }).reason }, 'order cancelled at its deadline');
+            return [...stream.events, ...added.map((e, i) => ({ ...e, seq: stream.version + 1 + i }))];
+          }),
+        );
         if (expired) await views.project(orderId, expired);
         await store.clearDue(commit._id);
       }

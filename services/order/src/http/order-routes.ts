@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import Router from '@koa/router';
-import { bodyValidator, ConcurrencyError, NotFoundError, UnprocessableError, ValidationError, type Logger } from '@eventmart/shared';
+import { bodyValidator, ConcurrencyError, currentTraceparent, NotFoundError, UnprocessableError, ValidationError, type Logger } from '@eventmart/shared';
 import { address, quantity, validateEvent } from '@eventmart/shared/events';
 import { fold, placeOrder } from '../domain/order';
 import { priceOrder, type OrderRequest } from '../domain/pricing';
@@ -61,7 +61,8 @@ export function orderRoutes({ store, views, catalog, log, orderDeadlineMs }: Ord
     const occurredAt = new Date().toISOString();
     let status: string | undefined;
     try {
-      const traceparent = ctx.get('traceparent');
+      // The request's span (under the caller's traceparent, if it sent one) is where the order's trace starts.
+      const traceparent = currentTraceparent();
       const traced = traceparent ? { traceparent } : {};
       const events = placeOrder(placed).map((e) => ({ ...e, id: randomUUID(), occurredAt, ...traced }));
       await store.append(orderId, 0, events, { outbox: true, at: occurredAt, due: Date.parse(occurredAt) + orderDeadlineMs });
@@ -91,7 +92,7 @@ export function orderRoutes({ store, views, catalog, log, orderDeadlineMs }: Ord
     }
     const stream = await store.read(orderId);
     if (stream.version === 0) throw new NotFoundError('ORDER_NOT_FOUND', `no order ${orderId}`);
-    ctx.body = toView(fold(stream.events));
+    ctx.body = toView(stream.events);
   });
 
   router.get('/:orderId/events', async (ctx) => {

@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '@eventmart/shared';
+import { isDuplicateKey, traceIdOf } from '@eventmart/shared';
 import { fold, type Order, type RecordedEvent } from '../domain/order';
 import type { OrderStore } from './order-store';
 
@@ -14,6 +14,8 @@ export interface OrderView {
   placedAt: string;
   updatedAt: string;
   version: number;
+  /** The trace the order started (its POST), for a trace view's link; absent when none was recorded. */
+  traceId?: string;
 }
 
 export interface OrderViews {
@@ -28,9 +30,22 @@ export interface OrderViews {
   clear(): Promise<void>;
 }
 
-export function toView(order: Order): OrderView {
-  const { orderId, customerId, status, items, total, reason, placedAt, updatedAt, version } = order;
-  return { orderId, customerId, status, items, total, ...(reason === undefined ? {} : { reason }), placedAt, updatedAt, version };
+/** The view of an order's stream: its folded state and the trace its first event belongs to. */
+export function toView(events: readonly (RecordedEvent & { traceparent?: string })[]): OrderView {
+  const { orderId, customerId, status, items, total, reason, placedAt, updatedAt, version }: Order = fold(events);
+  const traceId = traceIdOf(events[0]?.traceparent);
+  return {
+    orderId,
+    customerId,
+    status,
+    items,
+    total,
+    ...(reason === undefined ? {} : { reason }),
+    placedAt,
+    updatedAt,
+    version,
+    ...(traceId ? { traceId } : {}),
+  };
 }
 
 export async function createOrderViews(db: Db, store: OrderStore): Promise<OrderViews> {
@@ -46,7 +61,7 @@ export async function createOrderViews(db: Db, store: OrderStore): Promise<Order
       // has: the last writer's check always sees every commit, so the view ends at the newest.
       let events = known ?? (await store.read(orderId)).events;
       for (let attempt = 0; attempt < 10 && events.length > 0; attempt++) {
-        const view = toView(fold(events));
+        const view = toView(events);
         try {
           await views.replaceOne({ _id: orderId, version: { $lt: view.version } }, view, { upsert: true });
         } catch (err) {

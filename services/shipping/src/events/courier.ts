@@ -1,4 +1,4 @@
-import { createSerialTask, wakeOnDue, type Logger, type SerialTask } from '@eventmart/shared';
+import { createSerialTask, currentTraceparent, inSpan, wakeOnDue, type Logger, type SerialTask } from '@eventmart/shared';
 import { NEXT_STEP } from '../domain/shipment';
 import type { ShipmentStore } from '../store/shipment-store';
 
@@ -24,14 +24,18 @@ export function createCourier(store: ShipmentStore, options: CourierOptions, log
       for (const commit of await store.streams.due(now)) {
         const orderId = commit.stream;
         // A replica that lost the race reads the step as taken and decides nothing.
-        await store.change(orderId, (shipment) => {
-          const next = NEXT_STEP[shipment.state];
-          // Only the commit that put the shipment in its current state may move it on.
-          const step = commit.events.at(-1);
-          if (!next || step?.kind !== shipment.state) return undefined;
-          const traced = step.traceparent ? { traceparent: step.traceparent } : {};
-          return next === 'dispatched' ? { event: { kind: next, ...traced }, due: now + options.deliveryDelayMs } : { event: { kind: next, ...traced } };
-        });
+        const step = commit.events.at(-1);
+        const cause = step?.kind === 'addressed' ? undefined : step?.traceparent;
+        await inSpan('courier step', { parent: cause ?? null, attributes: { 'eventmart.order.id': orderId } }, () =>
+          store.change(orderId, (shipment) => {
+            const next = NEXT_STEP[shipment.state];
+            // Only the commit that put the shipment in its current state may move it on.
+            if (!next || step?.kind !== shipment.state) return undefined;
+            const traceparent = currentTraceparent() ?? cause;
+            const traced = traceparent ? { traceparent } : {};
+            return next === 'dispatched' ? { event: { kind: next, ...traced }, due: now + options.deliveryDelayMs } : { event: { kind: next, ...traced } };
+          }),
+        );
         await store.streams.clearDue(commit._id);
         log.debug({ orderId }, 'courier step');
       }

@@ -1,0 +1,105 @@
+/**
+ * One order is one trace: with tracing on (a real Jaeger, sampling 1), an order placed over
+ * HTTP and followed to DELIVERED leaves one trace in Jaeger that holds the request, every
+ * relay's publish, every service's handling (payment, inventory, shipping, notification and
+ * the saga's reactions in order), the courier's steps, the push to an open SSE client and the
+ * sidecars' own spans, each joined to its parent: one root, no orphan.
+ */
+import type { RunningSystem } from '../../scripts/src/system';
+import { BROKERS, startTestSystem } from '../support/system';
+import { call, eventually, orderReaches } from '../support/http';
+
+jest.setTimeout(180_000);
+
+interface JaegerSpan {
+  spanID: string;
+  operationName: string;
+  processID: string;
+  references: { refType: string; spanID: string }[];
+}
+interface JaegerTrace {
+  spans: JaegerSpan[];
+  processes: Record<string, { serviceName: string }>;
+}
+
+/** What each service must show in the order's trace (operation names as the services set them). */
+const EXPECTED: Record<string, string[]> = {
+  order: [
+    'POST /orders',
+    'order.placed publish',
+    'payment.succeeded process',
+    'stock.reserved process',
+    'order.confirmed publish',
+    'shipment.dispatched process',
+    'shipment.delivered process',
+  ],
+  payment: ['order.placed process', 'payment.succeeded publish'],
+  inventory: ['order.placed process', 'stock.reserved publish'],
+  shipping: ['order.confirmed process', 'courier step', 'shipment.dispatched publish', 'shipment.delivered publish'],
+  notification: ['order.placed process', 'order.confirmed process', 'order.confirmed push', 'shipment.delivered push'],
+};
+
+describe.each(BROKERS)('tracing on %s', (broker) => {
+  let system: RunningSystem;
+
+  beforeAll(async () => {
+    system = await startTestSystem('tracing', { broker, tracing: { sampling: 1 } });
+    await call('PUT', `${system.urls.inventory}/products/A`, { name: 'Product A', price: 1000, available: 10 });
+    await call('POST', `${system.urls.payment}/accounts/alice/deposits`, { amount: 10_000 });
+    await eventually('the catalog replica', async () => ((await call('GET', `${system.urls.order}/catalog`)).body.products.length === 1 ? true : undefined));
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  test('an order placed and delivered is one connected trace across all five services', async () => {
+    // An open page: the facts are pushed to it, and that push is the last hop of the trace.
+    const page = new AbortController();
+    const stream = await fetch(`${system.urls.notification}/stream`, { signal: page.signal });
+    expect(stream.status).toBe(200);
+    try {
+      const placed = await call('POST', `${system.urls.order}/orders`, { customerId: 'alice', items: [{ sku: 'A', quantity: 1 }], address: ADDRESS });
+      expect(placed.status).toBe(202);
+      const order = await orderReaches(system.urls.order, placed.body.orderId, 'DELIVERED');
+      expect(order.traceId).toMatch(/^[0-9a-f]{32}$/);
+
+      // Spans reach Jaeger in batches (the services' every second, the sidecars' every 5 s): wait
+      // until every expected span is there and every span's parent too (one trace, no orphan).
+      const name = (trace: JaegerTrace, span: JaegerSpan) => `${trace.processes[span.processID]!.serviceName}: ${span.operationName}`;
+      const parentOf = (span: JaegerSpan) => span.references.find((ref) => ref.refType === 'CHILD_OF')?.spanID;
+      const problems = (trace: JaegerTrace) => {
+        const seen = new Set(trace.spans.map((span) => name(trace, span)));
+        const ids = new Set(trace.spans.map((span) => span.spanID));
+        const missing = Object.entries(EXPECTED).flatMap(([service, operations]) =>
+          operations.map((op) => `${service}: ${op}`).filter((want) => !seen.has(want)),
+        );
+        const orphans = trace.spans.filter((span) => parentOf(span) !== undefined && !ids.has(parentOf(span)!)).map((span) => `orphan ${name(trace, span)}`);
+        return [...missing.map((want) => `missing ${want}`), ...orphans];
+      };
+      let last: string[] = [];
+      const trace = await eventually(
+        'the whole order trace in Jaeger',
+        async () => {
+          const reply = await call<{ data: JaegerTrace[] }>('GET', `${system.traces!.ui}/api/traces/${order.traceId}`);
+          const found = reply.status === 200 ? reply.body.data[0] : undefined;
+          last = found ? problems(found) : ['no trace yet'];
+          return found && last.length === 0 ? found : undefined;
+        },
+        60_000,
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}: ${last.join(', ')}`);
+      });
+
+      // The request that placed the order is the trace's only root.
+      const roots = trace.spans.filter((span) => parentOf(span) === undefined);
+      expect(roots.map((span) => name(trace, span))).toEqual(['order: POST /orders']);
+      // The sidecars report into the same trace: the broker hops are in it, not only the apps.
+      expect(trace.spans.length).toBeGreaterThan(Object.values(EXPECTED).flat().length);
+    } finally {
+      page.abort();
+    }
+  });
+});
+
+const ADDRESS = { name: 'Alice', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
