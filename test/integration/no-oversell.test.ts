@@ -4,6 +4,7 @@
  * sidecars and broker. Exactly the stock is sold, and stock never goes below zero.
  */
 import type { RunningSystem } from '../../scripts/src/system';
+import { scrape } from '../support/metrics';
 import { BROKERS, startTestSystem } from '../support/system';
 import { call, eventually } from '../support/http';
 
@@ -34,8 +35,7 @@ describe.each(BROKERS)('no oversell with two inventory replicas on %s', (broker)
     // A Kafka consumer group takes a few seconds to give the second replica its partitions:
     // until both replicas handle orders, there is no competition to test.
     const inventories = replicas.filter((r) => r.service === 'inventory');
-    const handledPlaced = async (url: string) =>
-      /eventmart_events_handled_total\{[^}]*type="order.placed"[^}]*\} [1-9]/.test(await (await fetch(`${url}/metrics`)).text());
+    const handledPlaced = async (url: string) => (await scrape(url))('eventmart_events_handled_total', { type: 'order.placed' }) > 0;
     await eventually(
       'both inventory replicas to handle orders',
       async () => {

@@ -12,18 +12,14 @@
 import { MongoClient } from 'mongodb';
 import type { RunningSystem } from '../../scripts/src/system';
 import { subscribe } from '../../scripts/src/bench/sse-client';
+import { scrape } from '../support/metrics';
 import { BROKERS, startTestSystem } from '../support/system';
 import { call, eventually, orderReaches } from '../support/http';
 
 jest.setTimeout(300_000);
 
 /** How many deliveries of `type` the service has answered, by its /metrics. */
-async function handled(url: string, type: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return [...text.matchAll(/^eventmart_events_handled_total\{([^}]*)\} (\d+)/gm)]
-    .filter(([, labels]) => labels!.includes(`type="${type}"`))
-    .reduce((sum, [, , n]) => sum + Number(n), 0);
-}
+const handled = async (url: string, type: string) => (await scrape(url))('eventmart_events_handled_total', { type });
 
 describe.each(BROKERS)('the outbox across crashes on %s', (broker) => {
   let system: RunningSystem;

@@ -13,5 +13,5 @@ export interface AppDeps extends ServiceAppDeps {
 }
 
 export function createApp(deps: AppDeps): Koa {
-  return createServiceApp(deps, [streamRoutes(deps.recent, deps.feed, deps.stream, deps.log), pageRoutes(deps.page)]);
+  return createServiceApp(deps, [streamRoutes(deps.recent, deps.feed, deps.stream, deps.log, deps.metrics), pageRoutes(deps.page)]);
 }

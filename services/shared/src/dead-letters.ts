@@ -32,6 +32,8 @@ export interface DeadLetterStore {
   list(page?: { after?: string | undefined; limit?: number }): Promise<DeadLetterPage>;
   get(id: string): Promise<DeadLetter | undefined>;
   markReplayed(id: string, replayedData: unknown): Promise<void>;
+  /** How many letters wait for an operator, and how many were replayed. */
+  count(): Promise<{ waiting: number; replayed: number }>;
 }
 
 const PAGE_MAX = 1000;
@@ -76,6 +78,10 @@ export async function createDeadLetterStore(db: Db): Promise<DeadLetterStore> {
     },
     async markReplayed(id, replayedData) {
       await letters.updateOne({ id }, { $set: { replayedAt: new Date().toISOString(), ...(replayedData === undefined ? {} : { replayedData }) } });
+    },
+    async count() {
+      const [all, replayed] = await Promise.all([letters.countDocuments({}), letters.countDocuments({ replayedAt: { $exists: true } })]);
+      return { waiting: all - replayed, replayed };
     },
   };
 }

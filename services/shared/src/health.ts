@@ -1,5 +1,7 @@
 import Router from '@koa/router';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+export { Registry };
 
 /** Whether a process should receive work: false while starting or draining. */
 export interface Readiness {
@@ -34,4 +36,16 @@ export function createMetrics(service: string): Registry {
   // timer alone cost an idle service 5 ms of CPU a second (0.5 % of a core), now about 1.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   return registry;
+}
+
+/** A gauge whose value is read when scraped. */
+export function gaugeOf(registry: Registry, name: string, help: string, read: () => number): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
 }

@@ -1,7 +1,7 @@
 import Koa from 'koa';
 import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { errorHandler } from './errors';
 import { healthRoutes, type Readiness } from './health';
 import { deadLetterRoutes, type DeadLetterStore } from './dead-letters';
@@ -59,7 +59,28 @@ export function createServiceApp(deps: ServiceAppDeps, routers: readonly Router[
       labelNames: ['type', 'status'],
       registers: [metrics],
     });
-    const onHandled = (type: string, status: string) => handled.inc({ type, status });
+    const duration = new Histogram({
+      name: 'eventmart_event_handling_seconds',
+      help: 'Time from delivery to answer, by event type and answer.',
+      labelNames: ['type', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [metrics],
+    });
+    const onHandled = (type: string, status: string, seconds: number) => {
+      handled.inc({ type, status });
+      duration.observe({ type, status }, seconds);
+    };
+    new Gauge({
+      name: 'eventmart_dead_letters',
+      help: 'Dead letters stored: waiting for an operator, or replayed.',
+      labelNames: ['state'],
+      registers: [metrics],
+      async collect() {
+        // A scrape during a database outage keeps the last values rather than failing.
+        const counts = await events.deadLetters.count().catch(() => undefined);
+        if (counts) for (const [state, value] of Object.entries(counts)) this.set({ state }, value);
+      },
+    });
     all.push(subscriptionRoutes({ ...events, onDeadLetter, onHandled, log }), deadLetterRoutes(events.deadLetters, events.handlers, events.adminToken, log));
   }
   for (const router of all) app.use(router.routes()).use(router.allowedMethods());

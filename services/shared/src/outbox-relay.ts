@@ -1,3 +1,4 @@
+import { Gauge, type Registry } from 'prom-client';
 import type { Commit, EventStreamStore } from './event-stream';
 import type { Logger } from './logger';
 import { createSerialTask } from './serial-task';
@@ -26,7 +27,14 @@ const RETRY_AFTER_MS = 1_000;
  * never overtake each other; the sweep (at start, a second after a failure, and every
  * `intervalMs`) finds what is unpublished by index: what a crash or an outage left behind.
  */
-export function createOutboxRelay<E>(store: EventStreamStore<E>, publish: (stream: string, commits: Commit<E>[]) => Promise<void>, log: Logger): OutboxRelay {
+export function createOutboxRelay<E>(
+  store: EventStreamStore<E>,
+  publish: (stream: string, commits: Commit<E>[]) => Promise<void>,
+  log: Logger,
+  /** Where to report the backlog and lag, under the outbox's name. */
+  metrics?: { registry: Registry; outbox: string },
+): OutboxRelay {
+  if (metrics) reportOutbox(metrics.registry, metrics.outbox, store as EventStreamStore<unknown>);
   /** The last publish under way per stream: the next one of that stream waits for it. */
   const tails = new Map<string, Promise<void>>();
   /** Streams whose publish failed: the sweep publishes them, in stream order. */
@@ -98,4 +106,43 @@ export function createOutboxRelay<E>(store: EventStreamStore<E>, publish: (strea
       await sweeper.stop();
     },
   };
+}
+
+/** The outboxes each registry reports on: a service may have several (inventory: products, reservations). */
+const outboxes = new WeakMap<Registry, Map<string, EventStreamStore<unknown>>>();
+
+/**
+ * What the outboxes hold back, by outbox, read at each scrape (one query by index per outbox;
+ * commits are counted up to COUNTED). A scrape during a database outage keeps the last values.
+ */
+function reportOutbox(registry: Registry, outbox: string, store: EventStreamStore<unknown>): void {
+  const known = outboxes.get(registry);
+  if (known) {
+    known.set(outbox, store);
+    return;
+  }
+  const stores = new Map([[outbox, store]]);
+  outboxes.set(registry, stores);
+  const COUNTED = 500;
+  const backlog = new Gauge({
+    name: 'eventmart_outbox_backlog',
+    help: `Commits appended but not yet published, by outbox (counted up to ${COUNTED}).`,
+    labelNames: ['outbox'],
+    registers: [registry],
+    // One collect fills both gauges.
+    async collect() {
+      for (const [name, outboxStore] of stores) {
+        const commits = await outboxStore.unpublished(COUNTED).catch(() => undefined);
+        if (!commits) continue;
+        backlog.set({ outbox: name }, commits.length);
+        lag.set({ outbox: name }, commits.length === 0 ? 0 : (Date.now() - Math.min(...commits.map((c) => Date.parse(c.at)))) / 1000);
+      }
+    },
+  });
+  const lag = new Gauge({
+    name: 'eventmart_outbox_lag_seconds',
+    help: 'Age of the oldest commit not yet published, by outbox; 0 when it is empty.',
+    labelNames: ['outbox'],
+    registers: [registry],
+  });
 }

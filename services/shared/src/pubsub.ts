@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
 import { CommunicationProtocolEnum, DaprClient } from '@dapr/dapr';
 import { catalog, cloudEventType, eventNameOf, validateEvent, type EventData, type EventName, type OutgoingEvent, type Topic } from './events';
+import { Counter, type Registry } from 'prom-client';
 import type { Logger } from './logger';
 import { activeSpan, currentTraceparent, inSpan, SpanKind } from './tracing';
 
@@ -93,8 +94,8 @@ export interface SubscriptionOptions {
   handlers: EventHandlers;
   /** Receives this app's dead letters (the events it dropped), so they can be listed and replayed. */
   onDeadLetter: (cloudEvent: Record<string, unknown>) => Promise<void>;
-  /** Told the outcome of every delivery (for metrics). */
-  onHandled?: (type: string, status: DeliveryStatus) => void;
+  /** Told the outcome of every delivery and how long it took (for metrics). */
+  onHandled?: (type: string, status: DeliveryStatus, seconds: number) => void;
   log: Logger;
 }
 
@@ -127,8 +128,9 @@ export function subscriptionRoutes(options: SubscriptionOptions): Router {
 
   for (const topic of topics) {
     router.post(`/events/${topic}`, async (ctx) => {
+      const started = performance.now();
       const status = await dispatch(handlers, ctx.request.body, log, topic);
-      onHandled?.(String(eventNameOf((ctx.request.body as { type?: unknown } | undefined)?.type) ?? 'unknown'), status);
+      onHandled?.(String(eventNameOf((ctx.request.body as { type?: unknown } | undefined)?.type) ?? 'unknown'), status, (performance.now() - started) / 1000);
       ctx.status = 200;
       ctx.body = { status };
     });
@@ -169,7 +171,10 @@ export function createDaprClient(daprHttpPort: number, daprApiToken: string | un
   });
 }
 
-export function createPublisher(client: DaprClient, pubsubName: string, source: string): Publisher {
+export function createPublisher(client: DaprClient, pubsubName: string, source: string, metrics?: Registry): Publisher {
+  const published =
+    metrics &&
+    new Counter({ name: 'eventmart_events_published_total', help: 'Events the broker took, by event type.', labelNames: ['type'], registers: [metrics] });
   return {
     publish(event, traceparent) {
       // The publish is the producer span of the event, under what caused it: the consumers' spans join it.
@@ -193,5 +198,6 @@ export function createPublisher(client: DaprClient, pubsubName: string, source: 
       metadata,
     });
     if (error) throw new Error(`publish ${event.name} ${event.id} failed: ${String(error)}`);
+    published?.inc({ type: event.name });
   }
 }

@@ -54,14 +54,15 @@ export async function runService<C extends BaseConfig>(name: string, loadConfig:
     // Ready when the database answers and the sidecar can publish for us.
     const sidecarUp = async () => (await fetch(`http://127.0.0.1:${config.daprHttpPort}/v1.0/healthz/outbound`, { signal: AbortSignal.timeout(2_000) })).ok;
     const lifecycle = createLifecycle(log, config.shutdownGraceMs, async () => (await mongo.ping()) && (await sidecarUp()));
+    const metrics = createMetrics(name);
     const infra: Infra<C> = {
       config,
       log,
       db: mongo.db,
-      publisher: createPublisher(dapr, config.pubsubName, name),
+      publisher: createPublisher(dapr, config.pubsubName, name, metrics),
       deadLetters: await createDeadLetterStore(mongo.db),
       readiness: lifecycle,
-      metrics: createMetrics(name),
+      metrics,
       consumer: ({ topics, handlers }) => ({
         appId: name,
         pubsubName: config.pubsubName,

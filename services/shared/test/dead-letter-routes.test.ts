@@ -11,6 +11,7 @@ const letters: DeadLetterStore = {
   list: async () => ({ deadLetters: [], next: undefined }),
   get: async () => undefined,
   markReplayed: async () => {},
+  count: async () => ({ waiting: 0, replayed: 0 }),
 };
 
 /** GET /deadletters on an app with that admin token, with that Authorization header. */

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { Registry } from 'prom-client';
 import { createOutboxRelay } from '../src/outbox-relay';
 import type { Commit } from '../src/event-stream';
 import { memoryEventStreamStore } from './memory-event-stream';
@@ -101,5 +102,31 @@ describe('outbox relay', () => {
     await relay.sweep();
     expect(b.published).toEqual(['a:1']);
     await relay.stop();
+  });
+
+  test('reports what each outbox holds back on the registry: commits and the age of the oldest', async () => {
+    const store = memoryEventStreamStore<E>();
+    const other = memoryEventStreamStore<E>();
+    const b = broker();
+    const registry = new Registry();
+    const relay = createOutboxRelay(store, b.publish, log, { registry, outbox: 'first' });
+    const relay2 = createOutboxRelay(other, b.publish, log, { registry, outbox: 'second' });
+    const value = async (name: string, outbox: string) => (await registry.getSingleMetric(name)!.get()).values.find((v) => v.labels.outbox === outbox)?.value;
+
+    b.setDown(true);
+    await store.append('a', 0, [{ n: 1 }], { outbox: true, at: new Date(Date.now() - 5_000).toISOString() });
+    await until(() => b.failures.length === 1);
+    await registry.metrics();
+    expect(await value('eventmart_outbox_backlog', 'first')).toBe(1);
+    expect(await value('eventmart_outbox_lag_seconds', 'first')).toBeGreaterThanOrEqual(5);
+    expect(await value('eventmart_outbox_backlog', 'second')).toBe(0);
+
+    b.setDown(false);
+    await relay.sweep();
+    await registry.metrics();
+    expect(await value('eventmart_outbox_backlog', 'first')).toBe(0);
+    expect(await value('eventmart_outbox_lag_seconds', 'first')).toBe(0);
+    await relay.stop();
+    await relay2.stop();
   });
 });

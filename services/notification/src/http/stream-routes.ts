@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import Router from '@koa/router';
-import { HttpError, type Logger } from '@eventmart/shared';
+import { gaugeOf, HttpError, type Logger, type Registry } from '@eventmart/shared';
 import type { FeedEvent, RecentEvents } from '../domain/recent-events';
 import type { LiveFeed } from '../events/live-feed';
 
@@ -43,11 +43,18 @@ function frameOf(event: FeedEvent): string {
  * `maxQueuedEvents` past its catch-up, or whose socket has not drained for a heartbeat, is cut off; its browser
  * resumes from Last-Event-ID when it reconnects.
  */
-export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: StreamOptions, log: Logger): Router {
+export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: StreamOptions, log: Logger, metrics?: Registry): Router {
   const router = new Router();
   const open = new Set<ServerResponse>();
   let cutOff = 0;
   let refused = 0;
+  const pendingBytes = () => [...open].reduce((sum, res) => sum + res.writableLength, 0);
+  if (metrics) {
+    gaugeOf(metrics, 'eventmart_sse_clients', 'Open /stream clients.', () => open.size);
+    gaugeOf(metrics, 'eventmart_sse_pending_bytes', 'Bytes written to /stream clients and not yet sent.', pendingBytes);
+    gaugeOf(metrics, 'eventmart_sse_cut_off', 'Clients cut off since start (too slow or stalled).', () => cutOff);
+    gaugeOf(metrics, 'eventmart_sse_refused', 'Clients refused since start (too many open).', () => refused);
+  }
 
   router.get('/stream', (ctx) => {
     if (open.size >= options.maxClients) {
@@ -122,11 +129,9 @@ export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: Stre
   });
 
   router.get('/stream/stats', (ctx) => {
-    let pendingBytes = 0;
-    for (const res of open) pendingBytes += res.writableLength;
     ctx.body = {
       clients: open.size,
-      pendingBytes,
+      pendingBytes: pendingBytes(),
       cutOff,
       refused,
       buffered: recent.size,

@@ -1,13 +1,15 @@
 /**
- * One order is one trace: with tracing on (a real Jaeger, sampling 1), an order placed over
- * HTTP and followed to DELIVERED leaves one trace in Jaeger that holds the request, every
- * relay's publish, every service's handling (payment, inventory, shipping, notification and
- * the saga's reactions in order), the courier's steps, the push to an open SSE client and the
- * sidecars' own spans, each joined to its parent: one root, no orphan.
+ * Seeing every order, on each broker. Traces: with tracing on (a real Jaeger, sampling 1), an
+ * order placed over HTTP and followed to DELIVERED leaves one trace in Jaeger that holds the
+ * request, every relay's publish, every service's handling (payment, inventory, shipping,
+ * notification and the saga's reactions in order), the courier's steps, the push to an open
+ * SSE client and the sidecars' own spans, each joined to its parent: one root, no orphan.
+ * Metrics: after a known batch of orders, every service's /metrics counts it.
  */
 import type { RunningSystem } from '../../scripts/src/system';
 import { BROKERS, startTestSystem } from '../support/system';
 import { call, eventually, orderReaches } from '../support/http';
+import { scrape, type Metrics } from '../support/metrics';
 
 jest.setTimeout(180_000);
 
@@ -43,7 +45,7 @@ describe.each(BROKERS)('tracing on %s', (broker) => {
   let system: RunningSystem;
 
   beforeAll(async () => {
-    system = await startTestSystem('tracing', { broker, tracing: { sampling: 1 } });
+    system = await startTestSystem('observability', { broker, tracing: { sampling: 1 } });
     await call('PUT', `${system.urls.inventory}/products/A`, { name: 'Product A', price: 1000, available: 10 });
     await call('POST', `${system.urls.payment}/accounts/alice/deposits`, { amount: 10_000 });
     await eventually('the catalog replica', async () => ((await call('GET', `${system.urls.order}/catalog`)).body.products.length === 1 ? true : undefined));
@@ -96,6 +98,64 @@ describe.each(BROKERS)('tracing on %s', (broker) => {
       expect(roots.map((span) => name(trace, span))).toEqual(['order: POST /orders']);
       // The sidecars report into the same trace: the broker hops are in it, not only the apps.
       expect(trace.spans.length).toBeGreaterThan(Object.values(EXPECTED).flat().length);
+    } finally {
+      page.abort();
+    }
+  });
+
+  test('every service counts a known batch of orders on /metrics', async () => {
+    const BATCH = 3;
+    const readAll = async () =>
+      Object.fromEntries(await Promise.all(Object.entries(system.urls).map(async ([s, url]) => [s, await scrape(url)]))) as Record<string, Metrics>;
+    const page = new AbortController();
+    await fetch(`${system.urls.notification}/stream`, { signal: page.signal });
+    try {
+      const before = await readAll();
+      const placed = [];
+      for (let i = 0; i < BATCH; i++)
+        placed.push(await call('POST', `${system.urls.order}/orders`, { customerId: 'alice', items: [{ sku: 'A', quantity: 1 }], address: ADDRESS }));
+      for (const { body } of placed) await orderReaches(system.urls.order, body.orderId, 'DELIVERED');
+
+      // The counts settle once the last facts are handled (notification hears order.delivered last).
+      const delta = (after: Record<string, Metrics>, service: string, name: string, labels?: Record<string, string>) =>
+        after[service]!(name, labels) - before[service]!(name, labels);
+      const after = await eventually('every count to settle', async () => {
+        const now = await readAll();
+        return delta(now, 'notification', 'eventmart_events_handled_total', { type: 'order.delivered', status: 'SUCCESS' }) >= BATCH ? now : undefined;
+      });
+      // Published: exactly once per order and fact.
+      expect(delta(after, 'order', 'eventmart_events_published_total', { type: 'order.placed' })).toBe(BATCH);
+      expect(delta(after, 'order', 'eventmart_events_published_total', { type: 'order.delivered' })).toBe(BATCH);
+      expect(delta(after, 'payment', 'eventmart_events_published_total', { type: 'payment.succeeded' })).toBe(BATCH);
+      expect(delta(after, 'inventory', 'eventmart_events_published_total', { type: 'stock.reserved' })).toBe(BATCH);
+      expect(delta(after, 'shipping', 'eventmart_events_published_total', { type: 'shipment.delivered' })).toBe(BATCH);
+      // Handled: at least once (a redelivery is answered too), each with its duration.
+      for (const [service, type] of [
+        ['payment', 'order.placed'],
+        ['inventory', 'order.placed'],
+        ['shipping', 'order.confirmed'],
+        ['order', 'shipment.delivered'],
+      ] as const) {
+        expect({ service, type, handled: delta(after, service, 'eventmart_events_handled_total', { type, status: 'SUCCESS' }) >= BATCH }).toEqual({
+          service,
+          type,
+          handled: true,
+        });
+        expect(delta(after, service, 'eventmart_event_handling_seconds_count', { type })).toBe(
+          delta(after, service, 'eventmart_events_handled_total', { type }),
+        );
+      }
+      // Nothing held back, nothing dead-lettered, one page open, and the database did the work.
+      for (const service of ['order', 'payment', 'inventory', 'shipping'])
+        expect({ service, backlog: after[service]!('eventmart_outbox_backlog'), lag: after[service]!('eventmart_outbox_lag_seconds') }).toEqual({
+          service,
+          backlog: 0,
+          lag: 0,
+        });
+      for (const service of Object.keys(system.urls))
+        expect({ service, waiting: after[service]!('eventmart_dead_letters', { state: 'waiting' }) }).toEqual({ service, waiting: 0 });
+      expect(after.notification!('eventmart_sse_clients')).toBe(1);
+      expect(delta(after, 'order', 'eventmart_db_commands_total')).toBeGreaterThan(0);
     } finally {
       page.abort();
     }
