@@ -36,6 +36,7 @@ describe.each(BROKERS)('the shop page on %s', (broker) => {
       broker,
       scale: { notification: 2 },
       env: { notification: { ORDER_API_URL: api.order, PAYMENT_API_URL: api.payment } },
+      tracing: { sampling: 1 },
     });
     await launching;
     notifications = system.replicas.filter((r) => r.service === 'notification');
@@ -111,6 +112,21 @@ describe.each(BROKERS)('the shop page on %s', (broker) => {
     for (const [, time] of timeline) expect(Number.isNaN(Date.parse(time!))).toBe(false);
     await buyer.locator('#balance').filter({ hasText: '975.00' }).waitFor();
     await screenshot(buyer, `${broker}-order-delivered`);
+    // Under the timeline, the order's trace from Jaeger: spans of all five services. It is
+    // read again with each new event; a reload of the timeline brings the late spans.
+    await eventually('the trace in the page with all five services', async () => {
+      await buyer.locator(`#orders li[data-order-id="${orderId}"] button`).click();
+      await buyer.locator('#trace-spans li').first().waitFor();
+      const services = new Set(await buyer.locator('#trace-spans li').evaluateAll((items) => items.map((li) => li.getAttribute('data-service'))));
+      return ['order', 'payment', 'inventory', 'shipping', 'notification'].every((s) => services.has(s)) ? true : undefined;
+    });
+    const summary = await buyer.locator('#trace-summary').textContent();
+    expect(summary).toMatch(/^\d+ spans, \d+ services, [\d.]+ ms$/);
+    expect(await buyer.locator('#trace-link').getAttribute('href')).toBe(
+      `${system.traces!.ui}/api/traces/${(await call('GET', `${system.urls.order}/orders/${orderId}`)).body.traceId}`,
+    );
+    await buyer.locator('#trace').scrollIntoViewIfNeeded();
+    await screenshot(buyer, `${broker}-order-trace`);
     expect(await neverReloaded(buyer)).toBe(true);
     expect(await neverReloaded(watcher)).toBe(true);
   });

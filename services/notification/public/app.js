@@ -51,7 +51,8 @@ function el(tag, attrs = {}, children = []) {
 }
 
 const state = {
-  config: { orderApiUrl: '', paymentApiUrl: '' },
+  /** traceUrl: Jaeger's query API and UI, when traces are collected ('' when not). */
+  config: { orderApiUrl: '', paymentApiUrl: '', traceUrl: '' },
   /** @type {Map<string, {sku: string, name: string, price: number, available: number, version: number}>} */
   products: new Map(),
   customer: 'alice',
@@ -188,13 +189,64 @@ function loadTimeline() {
     const orderId = state.selected;
     if (!orderId) return;
     try {
-      const { events } = await getJson(`${state.config.orderApiUrl}/orders/${encodeURIComponent(orderId)}/events`);
-      if (orderId === state.selected) renderTimeline(orderId, events);
+      const url = `${state.config.orderApiUrl}/orders/${encodeURIComponent(orderId)}`;
+      const [{ events }, order] = await Promise.all([getJson(`${url}/events`), getJson(url)]);
+      if (orderId !== state.selected) return;
+      renderTimeline(orderId, events);
+      await loadTrace(order.traceId);
     } catch {
       if (orderId === state.selected) $('timeline-order').textContent = 'Could not load the timeline.';
     }
   });
   return timelineLoad;
+}
+
+// ---- trace --------------------------------------------------------------------------------
+
+/**
+ * The order's trace, read from Jaeger's query API: one row per span of the services and their
+ * sidecars (their database and HTTP client calls left out), in start order, with a bar at
+ * its place and length within the whole trace.
+ */
+async function loadTrace(/** @type {string | undefined} */ traceId) {
+  const section = $('trace');
+  if (!state.config.traceUrl || !traceId) {
+    section.hidden = true;
+    return;
+  }
+  section.hidden = false;
+  const link = /** @type {HTMLAnchorElement} */ ($('trace-link'));
+  link.href = `${state.config.traceUrl}/api/traces/${traceId}`;
+  link.textContent = traceId;
+  let trace;
+  try {
+    trace = (await getJson(link.href)).data?.[0];
+  } catch {
+    trace = undefined;
+  }
+  if (!trace) {
+    $('trace-summary').textContent = 'Not in the trace backend yet.';
+    $('trace-spans').replaceChildren();
+    return;
+  }
+  const isClient = (/** @type {any} */ span) => span.tags.some((/** @type {any} */ t) => t.key === 'span.kind' && t.value === 'client');
+  const spans = trace.spans.filter((/** @type {any} */ s) => !isClient(s)).sort((/** @type {any} */ a, /** @type {any} */ b) => a.startTime - b.startTime);
+  const start = Math.min(...trace.spans.map((/** @type {any} */ s) => s.startTime));
+  const end = Math.max(...trace.spans.map((/** @type {any} */ s) => s.startTime + s.duration));
+  const total = Math.max(end - start, 1);
+  const services = new Set(trace.spans.map((/** @type {any} */ s) => trace.processes[s.processID].serviceName));
+  $('trace-summary').textContent = `${trace.spans.length} spans, ${services.size} services, ${(total / 1000).toFixed(1)} ms`;
+  $('trace-spans').replaceChildren(
+    ...spans.map((/** @type {any} */ s) => {
+      const service = trace.processes[s.processID].serviceName;
+      const bar = el('span', { class: 'bar', style: `left: ${((s.startTime - start) / total) * 100}%; width: ${Math.max((s.duration / total) * 100, 0.3)}%` });
+      return el('li', { 'data-service': service }, [
+        el('span', { class: 'service' }, [service]),
+        el('span', { class: 'operation', title: `${(s.duration / 1000).toFixed(1)} ms` }, [s.operationName]),
+        el('span', { class: 'track' }, [bar]),
+      ]);
+    }),
+  );
 }
 
 function renderTimeline(/** @type {string | undefined} */ orderId, /** @type {any[]} */ events) {

@@ -19,7 +19,7 @@ void runService('notification', loadConfig, async ({ config, log, readiness, met
       events,
       recent,
       feed,
-      page: { orderApiUrl: config.orderApiUrl, paymentApiUrl: config.paymentApiUrl },
+      page: { orderApiUrl: config.orderApiUrl, paymentApiUrl: config.paymentApiUrl, traceUrl: config.traceUiUrl },
       // On resume, 100 events from before the last id are sent again (the browser drops copies).
       stream: {
         maxBufferedBytes: config.streamMaxBufferedBytes,

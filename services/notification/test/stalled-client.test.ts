@@ -53,7 +53,7 @@ async function serve(options: Partial<StreamOptions> = {}, capacity = 1_000) {
     recent,
     feed,
     stream: { maxBufferedBytes: MAX_BUFFERED, maxQueuedEvents: capacity, maxClients: 100, heartbeatMs: 60_000, resumeOverlap: 0, ...options },
-    page: { orderApiUrl: 'http://order', paymentApiUrl: 'http://payment' },
+    page: { orderApiUrl: 'http://order', paymentApiUrl: 'http://payment', traceUrl: '' },
   });
   const server = http.createServer(app.callback());
   servers.push(server);

@@ -15,6 +15,8 @@ export interface PageConfig {
   /** Where the browser reaches the order API and the payment API (CORS allows the page). */
   orderApiUrl: string;
   paymentApiUrl: string;
+  /** Where the browser reaches the trace backend's query API (Jaeger); '' shows no traces. */
+  traceUrl: string;
 }
 
 /** GET / is the shop page (with its script and style); /config.json tells it where the APIs are. */
@@ -32,6 +34,7 @@ export function pageRoutes(config: PageConfig): Router {
     ctx.body = {
       orderApiUrl: config.orderApiUrl,
       paymentApiUrl: config.paymentApiUrl,
+      traceUrl: config.traceUrl,
     };
   });
   return router;
