@@ -2,9 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { consoleLine } from './console';
 
-/** Where the output of a started process goes: one prefixed terminal, or one file per process. */
-export type LogSink = { kind: 'terminal' } | { kind: 'files'; dir: string };
+/**
+ * Where the output of a started process goes: one file per process in `dir`, and, for
+ * `terminal`, one readable line per record on the terminal too, prefixed with the process.
+ */
+export type LogSink = { kind: 'terminal'; dir: string } | { kind: 'files'; dir: string };
 
 const COLORS = [36, 33, 35, 32, 34, 91, 92, 93, 94, 95, 96];
 
@@ -136,15 +140,16 @@ export class ProcessGroup {
   }
 
   private pipeLogs(name: string, child: ChildProcess) {
-    if (this.sink.kind === 'files') {
-      const file = this.fileOf(name, this.sink.dir);
-      child.stdout!.pipe(file, { end: false });
-      child.stderr!.pipe(file, { end: false });
-      return;
-    }
+    const file = this.fileOf(name, this.sink.dir);
+    child.stdout!.pipe(file, { end: false });
+    child.stderr!.pipe(file, { end: false });
+    if (this.sink.kind === 'files') return;
     const color = (this.colors[name] ??= COLORS[this.color++ % COLORS.length]!);
     for (const stream of [child.stdout!, child.stderr!]) {
-      createInterface({ input: stream }).on('line', (line) => this.write(name, line, color));
+      createInterface({ input: stream }).on('line', (line) => {
+        const shown = consoleLine(line);
+        if (shown !== undefined) this.show(name, shown, color);
+      });
     }
   }
 
@@ -158,10 +163,15 @@ export class ProcessGroup {
     return file;
   }
 
-  /** A line about the process (its restarts), in red on the terminal, or in its log file. */
-  private write(name: string, line: string, color = 31) {
+  /** A line about the process (its restarts): in its log file, and in red on the terminal. */
+  private write(name: string, line: string) {
+    this.fileOf(name, this.sink.dir).write(`[eventmart] ${name} ${line}\n`);
+    this.show(name, line, 31);
+  }
+
+  /** A line on the terminal (when that is the sink), after the process's name in its color. */
+  private show(name: string, line: string, color: number) {
     if (this.sink.kind === 'terminal') process.stdout.write(`\x1b[${color}m${name.padEnd(16)}|\x1b[0m ${line}\n`);
-    else this.fileOf(name, this.sink.dir).write(`[eventmart] ${name} ${line}\n`);
   }
 }
 

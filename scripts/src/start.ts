@@ -3,6 +3,7 @@
  * local processes with real sidecars, broker and database, in one terminal. Ctrl-C stops
  * every process it started.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProcessGroup } from './processes';
@@ -40,7 +41,10 @@ async function main() {
   if (!(sampling >= 0 && sampling <= 1)) throw new Error(`--sampling ${values.sampling}: expected a number from 0 to 1`);
 
   const startedAt = Date.now();
-  const group = new ProcessGroup({ kind: 'terminal' });
+  // Every process's output in full in <data dir>/<broker>/logs/, a readable line of each record on the terminal.
+  const logs = join(values['data-dir'], broker, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const group = new ProcessGroup({ kind: 'terminal', dir: logs });
   // Listening before anything starts: Ctrl-C during the start stops what is already up.
   let stopping = false;
   const stop = async (signal: string) => {
@@ -80,6 +84,7 @@ async function main() {
   console.log(`  shipping API     http://localhost:3003/shipments/<orderId>`);
   console.log(`  traces (Jaeger)  http://localhost:16686/api/traces/<traceId> (an order's traceId is in GET /orders/<orderId>)`);
   console.log(`  dead letters     npm run dlq (admin token in ${adminTokenFile(values['data-dir'])})`);
+  console.log(`  full logs        ${logs}/<process>.log (JSON, every level)`);
   for (const replica of system.replicas.filter((r) => r.index > 0)) console.log(`  ${replica.service} replica ${replica.index + 1} on ${replica.url}`);
   console.log('Ctrl-C stops everything.\n');
 }

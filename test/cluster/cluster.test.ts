@@ -186,11 +186,26 @@ describe.each(BROKERS)('Eventmart on kind with %s', (broker) => {
       }
     })();
     const scale = (service: string, replicas: number) => kubectl(env, 'scale', `deployment/${service}`, `--replicas=${replicas}`);
+    // The logs of the replicas that scale down are gone with them: follow every pod's meanwhile.
+    const following: ReturnType<typeof start>[] = [];
     try {
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       scale('inventory', 3);
       scale('payment', 2);
       await eventmartPods({ inventory: 3, payment: 2 });
+      for (const service of ['inventory', 'payment'])
+        following.push(
+          start(env, `scaling-${broker}-${service}.log`, 'kubectl', [
+            'logs',
+            '-f',
+            '-l',
+            `app.kubernetes.io/name=${service}`,
+            '--all-containers',
+            '--prefix',
+            '--max-log-requests=10',
+            '--tail=-1',
+          ]),
+        );
       await new Promise((resolve) => setTimeout(resolve, 15_000));
       scale('inventory', 1);
       scale('payment', 1);
@@ -202,7 +217,7 @@ describe.each(BROKERS)('Eventmart on kind with %s', (broker) => {
     }
     expect(ids.length).toBeGreaterThan(30);
 
-    const orders = await finalStates(ids);
+    const orders = await finalStates(ids).finally(() => following.forEach((f) => f.child.kill()));
     // Every customer could pay for every order and the stock covers them all.
     expect(orders.filter((o) => o.status !== 'DELIVERED').map((o) => [o.orderId, o.status, o.reason])).toEqual([]);
 

@@ -12,7 +12,7 @@ import { BROKERS } from '../support/system';
 
 jest.setTimeout(10 * 60_000);
 
-test('a short bench run confirms every order on each broker, Eventmart and the baseline, seeds a history and prints every table', async () => {
+test('a short bench run confirms every order on each broker, Eventmart, traced Eventmart and the baseline, seeds a history and prints every table', async () => {
   const slot = process.env.EVENTMART_TEST_SLOT ?? String(Number(process.env.JEST_WORKER_ID ?? '1') - 1);
   const args = [
     join(REPO_ROOT, 'scripts/dist/bench/run.js'),
@@ -52,6 +52,16 @@ test('a short bench run confirms every order on each broker, Eventmart and the b
     const seeded = lines.map((line) => new RegExp(`^  ${broker} after history \\((\\d+) documents`).exec(line)).find(Boolean);
     expect(Number(seeded?.[1])).toBeGreaterThanOrEqual(30 * 10); // each order leaves documents in every service's stores
   }
+  // The fixed-rate orders ran again with every order traced: both rows confirmed every order.
+  const tracing = lines.slice(lines.findIndex((line) => line.startsWith('the cost of tracing')) + 2);
+  for (const broker of BROKERS)
+    for (const sampling of [0, 1])
+      expect(
+        tracing
+          .find((line) => new RegExp(`^${broker}\\s+\\|\\s+${sampling} \\|`).test(line))
+          ?.trim()
+          .endsWith('| 10/10'),
+      ).toBe(true);
   // Every broker has a capacity row: empty, after the history, baseline (numbers, or '-' for none carried).
   const capacity = lines.slice(lines.findIndex((line) => line.startsWith('capacity, orders/s')) + 2);
   for (const broker of BROKERS) expect(capacity.find((line) => line.startsWith(broker.padEnd(9)))).toMatch(/^\S+\s+\|\s+\d+ \|\s+\d+ \|\s+\d+ \|/);

@@ -52,6 +52,24 @@ describe.each(Object.keys(PROFILES))('the %s rendering', (profile) => {
     }
   });
 
+  it('annotates every pod for Prometheus with its own port and /metrics', () => {
+    for (const name of SERVICE_NAMES)
+      expect(find(docs(), 'Deployment', name).spec.template.metadata.annotations).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(SERVICES[name]!.port),
+        'prometheus.io/path': '/metrics',
+      });
+  });
+
+  it('gives every service its name and the trace backend for its spans', () => {
+    for (const name of SERVICE_NAMES) {
+      const env = Object.fromEntries(
+        (find(docs(), 'Deployment', name).spec.template.spec.containers[0].env as { name: string; value?: string }[]).map((e) => [e.name, e.value]),
+      );
+      expect(env).toMatchObject({ OTEL_SERVICE_NAME: name, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318', OTEL_TRACES_SAMPLER_ARG: '1' });
+    }
+  });
+
   it('annotates every pod for Dapr with its app id, port, config, tokens and broker address', () => {
     const broker = PROFILES[profile]!.broker;
     for (const name of SERVICE_NAMES) {

@@ -62,6 +62,7 @@ export function processKind(name: string): string {
   if (name.endsWith('-dapr')) return 'daprd';
   if (['kafka', 'rabbitmq', 'epmd'].includes(name)) return 'broker';
   if (['postgres', 'ferretdb'].includes(name)) return 'database';
+  if (name === 'jaeger') return 'tracing';
   return 'service';
 }
 

@@ -29,7 +29,7 @@ import { dbCommands, perOrder } from './db-commands';
 import { Arrivals, atRate, capacity, confirmedKey, figures, sleep, type Capacity, type Figures, type RateRun } from './flow';
 import { seedHistory, type History } from './history';
 
-const KINDS = ['service', 'daprd', 'broker', 'database'] as const;
+const KINDS = ['service', 'daprd', 'broker', 'database', 'tracing'] as const;
 
 async function send(method: string, url: string, body?: unknown): Promise<any> {
   const response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -74,6 +74,8 @@ interface Options {
   stepSeconds: number;
   history: number;
   baseline: boolean;
+  /** Also run the fixed-rate orders with every order traced (sampling 1), for the cost of tracing. */
+  tracing: boolean;
   idleSeconds: number;
 }
 
@@ -91,10 +93,13 @@ interface BrokerResult {
   rss: Map<string, number>;
   history?: { seeded: History; capacity: Capacity; idle: Map<string, number> };
   baseline?: { fixed: RateRun; cpu: Map<string, number>; capacity: Capacity };
+  /** The fixed-rate orders again, on a system that traces every order (the rest runs at sampling 0). */
+  traced?: { fixed: RateRun; cpu: Map<string, number> };
 }
 
-async function measureEventmart(system: RunningSystem, ports: PortPlan, options: Options): Promise<Omit<BrokerResult, 'baseline'>> {
-  const { urls, group } = system;
+/** A system ready for orders: customers and products to spread them over, the page stream hearing, the catalog filled. */
+async function ready(system: RunningSystem, options: Options): Promise<{ arrivals: Arrivals; place: (i: number) => Promise<string> }> {
+  const { urls } = system;
   // Orders go round-robin over `spread` customers and products, as in a shop: one customer's
   // ledger and one product's stock are each a stream that serializes its own writes.
   const customers = Array.from({ length: options.spread }, (_, i) => `bench-${i}`);
@@ -122,7 +127,26 @@ async function measureEventmart(system: RunningSystem, ports: PortPlan, options:
       if ((await heard) !== undefined) break;
     }
     while ((await send('GET', `${urls.order}/catalog`)).products.length < options.spread + 1) await sleep(200);
+  } catch (err) {
+    arrivals.close();
+    throw err;
+  }
+  return { arrivals, place };
+}
 
+/** The fixed-rate orders: their latency, and the CPU each confirmed order cost by process. */
+function fixedRate(system: RunningSystem, arrivals: Arrivals, place: (i: number) => Promise<string>, options: Options) {
+  return costed(
+    system.group,
+    () => atRate(place, arrivals, options.rate, options.orders, 60_000),
+    (run) => run.latency.n,
+  );
+}
+
+async function measureEventmart(system: RunningSystem, ports: PortPlan, options: Options): Promise<Omit<BrokerResult, 'baseline'>> {
+  const { urls, group } = system;
+  const { arrivals, place } = await ready(system, options);
+  try {
     const healthz: number[] = [];
     for (let i = 0; i < 200; i++) {
       const t0 = performance.now();
@@ -141,11 +165,7 @@ async function measureEventmart(system: RunningSystem, ports: PortPlan, options:
 
     console.log(`${system.broker}: ${options.orders} orders at ${options.rate}/s …`);
     const commandsBefore = await dbCommands(urls);
-    const { result: fixed, cpu } = await costed(
-      group,
-      () => atRate(place, arrivals, options.rate, options.orders, 60_000),
-      (run) => run.latency.n,
-    );
+    const { result: fixed, cpu } = await fixedRate(system, arrivals, place, options);
     const commands = perOrder(commandsBefore, await dbCommands(urls), fixed.latency.n);
     await reportMissing(system, fixed.missing);
     // Shipments go on after the confirmations: the stream falls silent when they are done.
@@ -182,6 +202,24 @@ async function measureEventmart(system: RunningSystem, ports: PortPlan, options:
     return { broker: system.broker, fixed, productHop: figures(productHop), healthz: figures(healthz), cpu, commands, idle, capacity: empty, rss, history };
   } finally {
     arrivals.close();
+  }
+}
+
+/** The fixed-rate orders on a system of its own that traces every order into its Jaeger. */
+async function measureTraced(start: (sampling: number) => Promise<RunningSystem>, options: Options): Promise<NonNullable<BrokerResult['traced']>> {
+  const system = await start(1);
+  try {
+    console.log(`${system.broker}: ${options.orders} orders at ${options.rate}/s, every one traced …`);
+    const { arrivals, place } = await ready(system, options);
+    try {
+      const { result: fixed, cpu } = await fixedRate(system, arrivals, place, options);
+      await reportMissing(system, fixed.missing);
+      return { fixed, cpu };
+    } finally {
+      arrivals.close();
+    }
+  } finally {
+    await system.stop();
   }
 }
 
@@ -245,6 +283,7 @@ async function main() {
       history: { type: 'string', default: '100000' },
       baseline: { type: 'boolean', default: true },
       'no-baseline': { type: 'boolean', default: false },
+      'no-tracing': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
     },
@@ -257,6 +296,7 @@ async function main() {
     stepSeconds: Number(values['step-seconds']),
     history: Number(values.history),
     baseline: values.baseline && !values['no-baseline'],
+    tracing: !values['no-tracing'],
     idleSeconds: Number(values['idle-seconds']),
   };
   if (!(options.orders > 0 && options.rate > 0 && options.spread > 0)) throw new Error('--orders, --rate and --spread are positive numbers');
@@ -267,25 +307,36 @@ async function main() {
 
   const results: BrokerResult[] = [];
   for (const broker of values.broker as Broker[]) {
-    const runDir = mkdtempSync(join(tmpdir(), 'eventmart-bench-'));
-    const logs = join(REPO_ROOT, 'artifacts', 'logs', `bench-${broker}`);
-    mkdirSync(logs, { recursive: true });
-    const group = new ProcessGroup({ kind: 'files', dir: logs });
-    console.log(`${broker}: starting the system …`);
-    // --profile: each service writes a V8 CPU profile when it stops (open it in Chrome's DevTools).
-    const nodeFlags = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(REPO_ROOT, 'artifacts', 'profiles', `bench-${broker}`)}`] : [];
     const ports = testPorts(Number(values.slot));
-    // Shipments move on after a second each (not 3 + 5 s): an order's whole flow falls inside the measured window.
-    const shipping = { SHIPPING_DISPATCH_DELAY_MS: '1000', SHIPPING_DELIVERY_DELAY_MS: '1000' };
-    const system = await startSystem({ broker, runDir, group, ports, logLevel: 'warn', nodeFlags, env: { shipping } });
+    // A system with a Jaeger beside it, tracing this share of the orders: 0 for every figure but the traced pass.
+    const start = async (sampling: number) => {
+      const runDir = mkdtempSync(join(tmpdir(), 'eventmart-bench-'));
+      const logs = join(REPO_ROOT, 'artifacts', 'logs', `bench-${broker}${sampling > 0 ? '-traced' : ''}`);
+      mkdirSync(logs, { recursive: true });
+      console.log(`${broker}: starting the system (trace sampling ${sampling}) …`);
+      // --profile: each service writes a V8 CPU profile when it stops (open it in Chrome's DevTools).
+      const nodeFlags = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(REPO_ROOT, 'artifacts', 'profiles', `bench-${broker}`)}`] : [];
+      // Shipments move on after a second each (not 3 + 5 s): an order's whole flow falls inside the measured window.
+      const shipping = { SHIPPING_DISPATCH_DELAY_MS: '1000', SHIPPING_DELIVERY_DELAY_MS: '1000' };
+      const group = new ProcessGroup({ kind: 'files', dir: logs });
+      const system = await startSystem({ broker, runDir, group, ports, logLevel: 'warn', nodeFlags, env: { shipping }, tracing: { sampling } });
+      const stop = system.stop;
+      system.stop = async () => {
+        await stop();
+        rmSync(runDir, { recursive: true, force: true });
+      };
+      return system;
+    };
+    const system = await start(0);
+    let result: BrokerResult;
     try {
-      const result: BrokerResult = await measureEventmart(system, ports, options);
+      result = await measureEventmart(system, ports, options);
       if (options.baseline) result.baseline = await measureBaseline(system, ports, options);
-      results.push(result);
     } finally {
       await system.stop();
-      rmSync(runDir, { recursive: true, force: true });
     }
+    if (options.tracing) result.traced = await measureTraced(start, options);
+    results.push(result);
   }
   print(results, options, values.verbose);
 }
@@ -336,6 +387,23 @@ function print(results: BrokerResult[], options: Options, verbose: boolean) {
           .map(([process, seconds]) => `${process} ${(1000 * seconds).toFixed(1)}`)
           .join(', ')}`,
       );
+
+  if (results.some((r) => r.traced)) {
+    console.log(
+      `\nthe cost of tracing: the ${options.orders} orders at ${options.rate}/s with trace sampling 0 (every figure above) and 1 (every order traced into Jaeger), latency in ms and CPU per confirmed order in ms`,
+    );
+    console.log('broker    | sampling |     p50     p99 | service |   daprd | tracing |   total | confirmed');
+    const row = (broker: string, sampling: number, run: RateRun, cpu: Map<string, number>) => {
+      const kinds = byKind(cpu);
+      const ms = (kind: string) => (1000 * (kinds.get(kind) ?? 0)).toFixed(1).padStart(7);
+      return `${name(broker)} | ${String(sampling).padStart(8)} | ${f(run.latency)} | ${ms('service')} | ${ms('daprd')} | ${ms('tracing')} | ${(1000 * total(cpu)).toFixed(1).padStart(7)} | ${counted(run)}`;
+    };
+    for (const r of results)
+      if (r.traced) {
+        console.log(row(r.broker, 0, r.fixed, r.cpu));
+        console.log(row(r.broker, 1, r.traced.fixed, r.traced.cpu));
+      }
+  }
 
   const mib = (bytes: number | undefined) => (bytes === undefined ? '-' : (bytes / 2 ** 20).toFixed(0)).padStart(7);
   console.log('\npeak resident memory over the capacity sweep, MiB (VmRSS of each process)');
