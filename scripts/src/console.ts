@@ -17,7 +17,14 @@ const pretty = prettyFactory({
 /** daprd's level names as pino's numbers. */
 const DAPR_LEVELS: Record<string, number> = { debug: 20, info: 30, warning: 40, warn: 40, error: 50, fatal: 60 };
 
+/**
+ * The database's report of an insert at a taken position: how a competing writer loses, by
+ * design (docs/consistency.md), not a fault. PostgreSQL and FerretDB each say it once per loss.
+ */
+const LOST_RACE = 'duplicate key value violates unique constraint';
+
 export function consoleLine(line: string): string | undefined {
+  if (line.includes(LOST_RACE)) return undefined;
   if (!line.startsWith('{')) return line;
   let record: unknown;
   try {

@@ -22,4 +22,14 @@ describe("npm start's console", () => {
     for (const line of ['[2026-12-02 20:41:14,000] WARN broker started (kafka.server.KafkaServer)', '{not json', '{"no":"level"}', ''])
       expect(consoleLine(line)).toBe(line);
   });
+
+  test("a writer losing a race on the unique key (by design) is left out, from PostgreSQL's and FerretDB's logs alike", () => {
+    expect(
+      consoleLine('2026-12-02 21:04:23.667 UTC [27334] ERROR:  duplicate key value violates unique constraint "order_events_d30066a9__id__67399184_idx"'),
+    ).toBeUndefined();
+    expect(
+      consoleLine(JSON.stringify({ level: 'error', msg: 'Query', err: { Message: 'duplicate key value violates unique constraint "x"' } })),
+    ).toBeUndefined();
+    expect(consoleLine('2026-12-02 21:04:23.667 UTC [27334] ERROR:  deadlock detected')).toBe('2026-12-02 21:04:23.667 UTC [27334] ERROR:  deadlock detected');
+  });
 });
