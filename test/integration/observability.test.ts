@@ -9,7 +9,7 @@
 import type { RunningSystem } from '../../scripts/src/system';
 import { BROKERS, startTestSystem } from '../support/system';
 import { call, eventually, orderReaches } from '../support/http';
-import { scrape, type Metrics } from '../support/metrics';
+import { dashboardMetrics, scrape, type Metrics } from '../support/metrics';
 
 jest.setTimeout(180_000);
 
@@ -155,6 +155,10 @@ describe.each(BROKERS)('tracing on %s', (broker) => {
       for (const service of Object.keys(system.urls))
         expect({ service, waiting: after[service]!('eventmart_dead_letters', { state: 'waiting' }) }).toEqual({ service, waiting: 0 });
       expect(after.notification!('eventmart_sse_clients')).toBe(1);
+      // Every series the Grafana dashboard draws is one a service serves.
+      const drawn = dashboardMetrics();
+      expect(drawn.length).toBeGreaterThan(5);
+      for (const name of drawn) expect({ name, served: Object.values(after).some((metrics) => !Number.isNaN(metrics(name))) }).toEqual({ name, served: true });
       expect(delta(after, 'order', 'eventmart_db_commands_total')).toBeGreaterThan(0);
     } finally {
       page.abort();

@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../scripts/src/toolchain';
+
 /**
  * A service's /metrics as numbers: the sum of the samples of `name` whose labels include
  * `labels` (0 when none has counted yet), or NaN when the service has no such metric at all.
@@ -13,4 +17,14 @@ export async function scrape(url: string): Promise<Metrics> {
   }));
   return (name, labels = {}) =>
     samples.filter((s) => s.name === name && Object.entries(labels).every(([key, v]) => s.labels[key] === v)).reduce((sum, s) => sum + s.value, 0);
+}
+
+/** The Grafana dashboard in the repository (k8s/grafana/). */
+export const DASHBOARD = join(REPO_ROOT, 'k8s/grafana/eventmart-dashboard.json');
+
+/** Every eventmart_* series the dashboard's queries read, as /metrics names them. */
+export function dashboardMetrics(): string[] {
+  const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+  const exprs = dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr));
+  return [...new Set(exprs.flatMap((expr) => expr.match(/\beventmart_[a-z_]+/g) ?? []))];
 }
