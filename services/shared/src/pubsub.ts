@@ -39,9 +39,12 @@ export function deadLetterTopic(appId: string): string {
  * outage) → RETRY. `topic` is where it arrived; a replayed dead letter passes where it had.
  */
 export async function dispatch(handlers: EventHandlers, cloudEvent: unknown, log: Logger, topic?: string): Promise<DeliveryStatus> {
-  const name = eventNameOf((cloudEvent as { type?: unknown } | undefined)?.type) ?? 'unknown event';
-  // The handling is a span of its own under the delivery (the sidecar's span, from the request's traceparent).
-  return inSpan(`${name} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.destination.name': topic ?? '' } }, async () => {
+  const envelope = (cloudEvent ?? {}) as { type?: unknown; traceparent?: unknown };
+  const name = eventNameOf(envelope.type) ?? 'unknown event';
+  // The handling is a span of its own under the delivery: the sidecar's span, from the request's
+  // traceparent; without a request span (HTTP not instrumented, a replay), the event's own.
+  const parent = activeSpan() ? undefined : typeof envelope.traceparent === 'string' ? envelope.traceparent : null;
+  return inSpan(`${name} process`, { kind: SpanKind.CONSUMER, parent, attributes: { 'messaging.destination.name': topic ?? '' } }, async () => {
     const status = await handle(handlers, cloudEvent, log, topic);
     activeSpan()?.setAttribute('eventmart.delivery.status', status);
     return status;

@@ -29,14 +29,19 @@ const provider = new NodeTracerProvider({
 });
 provider.register();
 
+// OTEL_NODE_DISABLED_INSTRUMENTATIONS=http,mongodb leaves those libraries unwrapped (as the
+// OpenTelemetry Node auto-instrumentation reads it): the events' own spans stay.
+const disabled = new Set((process.env.OTEL_NODE_DISABLED_INSTRUMENTATIONS ?? '').split(',').map((name) => name.trim()));
 registerInstrumentations({
   tracerProvider: provider,
   instrumentations: [
-    new HttpInstrumentation({
-      ignoreIncomingRequestHook: (request) => UNTRACED.has((request.url ?? '').split('?')[0]!),
-      ignoreOutgoingRequestHook: (request) => UNTRACED.has((request.path ?? '').split('?')[0]!),
-    }),
+    disabled.has('http')
+      ? []
+      : new HttpInstrumentation({
+          ignoreIncomingRequestHook: (request) => UNTRACED.has((request.url ?? '').split('?')[0]!),
+          ignoreOutgoingRequestHook: (request) => UNTRACED.has((request.path ?? '').split('?')[0]!),
+        }),
     // Only inside a trace (an order's request or event), not for background sweeps.
-    new MongoDBInstrumentation({ requireParentSpan: true }),
+    disabled.has('mongodb') ? [] : new MongoDBInstrumentation({ requireParentSpan: true }),
   ],
 });
