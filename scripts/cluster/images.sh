@@ -168,24 +168,22 @@ POSTGRES="$LOCAL_REGISTRY/postgres:$POSTGRES_MAJOR-$(hash_of "$RECIPES/postgres"
 have "$POSTGRES" || build "$POSTGRES" "$(context postgres)" --build-arg ROOTFS="$postgres_rootfs"
 echo "$POSTGRES"
 
-ferretdb_bin=$(bash "$REPO_ROOT/scripts/toolchain/ferretdb.sh")
-FERRETDB="$LOCAL_REGISTRY/ferretdb:$FERRETDB_VERSION-$(hash_of "$RECIPES/ferretdb" -- "$BASE_TAG $(sha256sum < "$ferretdb_bin")")"
-if ! have "$FERRETDB"; then
-  ctx=$(context ferretdb)
-  link "$ferretdb_bin" "$ctx/ferretdb"
-  build "$FERRETDB" "$ctx" --build-arg BASE="$BASE"
-fi
-echo "$FERRETDB"
+# binary_image NAME VERSION BIN: one Go binary the toolchain built (BIN, copied in as NAME) on
+# the Debian base, by RECIPES/NAME/Dockerfile; prints the image.
+binary_image() {
+  local name=$1 version=$2 bin=$3 image ctx
+  image="$LOCAL_REGISTRY/$name:$version-$(hash_of "$RECIPES/$name" -- "$BASE_TAG $(sha256sum < "$bin")")"
+  if ! have "$image"; then
+    ctx=$(context "$name")
+    link "$bin" "$ctx/$name"
+    build "$image" "$ctx" --build-arg BASE="$BASE"
+  fi
+  echo "$image"
+}
+binary_image ferretdb "$FERRETDB_VERSION" "$(bash "$REPO_ROOT/scripts/toolchain/ferretdb.sh")"
 
 # --- e2. Jaeger (the trace backend) ----------------------------------------------------------------
-jaeger_bin=$(bash "$REPO_ROOT/scripts/toolchain/jaeger.sh")
-JAEGER="$LOCAL_REGISTRY/jaeger:$JAEGER_VERSION-$(hash_of "$RECIPES/jaeger" -- "$BASE_TAG $(sha256sum < "$jaeger_bin")")"
-if ! have "$JAEGER"; then
-  ctx=$(context jaeger)
-  link "$jaeger_bin" "$ctx/jaeger"
-  build "$JAEGER" "$ctx" --build-arg BASE="$BASE"
-fi
-echo "$JAEGER"
+binary_image jaeger "$JAEGER_VERSION" "$(bash "$REPO_ROOT/scripts/toolchain/jaeger.sh")"
 
 # --- f. The Dapr control plane and sidecar (one tag for all four: the chart's global.tag) ---------
 dapr_dir=$(bash "$REPO_ROOT/scripts/cluster/dapr.sh")

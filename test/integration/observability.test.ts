@@ -155,6 +155,10 @@ describe.each(BROKERS)('tracing on %s', (broker) => {
       for (const service of Object.keys(system.urls))
         expect({ service, waiting: after[service]!('eventmart_dead_letters', { state: 'waiting' }) }).toEqual({ service, waiting: 0 });
       expect(after.notification!('eventmart_sse_clients')).toBe(1);
+      expect({ cutOff: after.notification!('eventmart_sse_cut_off_total'), refused: after.notification!('eventmart_sse_refused_total') }).toEqual({
+        cutOff: 0,
+        refused: 0,
+      });
       // Every series the Grafana dashboard draws is one a service serves.
       const drawn = dashboardMetrics();
       expect(drawn.length).toBeGreaterThan(5);

@@ -22,7 +22,7 @@ void runService('inventory', loadConfig, async ({ log, db, publisher, readiness,
       if (product) await publisher.publish({ id: `${sku}:v${product.version}`, name: 'product.changed', key: sku, data: product });
     },
     log,
-    { registry: metrics, outbox: 'stock_events' },
+    metrics,
   );
   // Every reservation move that is a public fact (reserved, rejected, released) is one too.
   const reservationRelay = createOutboxRelay(
@@ -38,7 +38,7 @@ void runService('inventory', loadConfig, async ({ log, db, publisher, readiness,
       }
     },
     log,
-    { registry: metrics, outbox: 'reservation_events' },
+    metrics,
   );
   const handlers = createStockHandlers({ products, reservations });
   const events = consumer({ topics: ['orders'], handlers });

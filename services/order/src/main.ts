@@ -24,7 +24,7 @@ void runService('order', loadConfig, async ({ config, log, db, publisher, readin
       }
     },
     log,
-    { registry: metrics, outbox: 'order_events' },
+    metrics,
   );
   const handlers = createSagaHandlers({ store, views, catalog });
   const deadlines = createDeadlines(store, views, config.orderDeadlineMs, log);

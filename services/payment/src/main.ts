@@ -23,7 +23,7 @@ void runService('payment', loadConfig, async ({ config, log, db, publisher, read
       }
     },
     log,
-    { registry: metrics, outbox: 'ledger' },
+    metrics,
   );
   const handlers = createPaymentHandlers(ledger);
   const events = consumer({ topics: ['orders'], handlers });

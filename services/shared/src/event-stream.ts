@@ -54,6 +54,8 @@ export interface AppendOptions {
 }
 
 export interface EventStreamStore<E> {
+  /** The collection it keeps its commits in (what its outbox is called in the metrics). */
+  readonly name: string;
   read(stream: string): Promise<Stream<E>>;
   /**
    * The commits after `version`, oldest first, found by id alone (the commit that follows
@@ -93,6 +95,7 @@ export async function createEventStreamStore<E>(db: Db, collection: string): Pro
   const listeners: Array<(commit: Commit<E>) => void> = [];
 
   return {
+    name: collection,
     async read(stream) {
       const found = await commits.find({ stream }).sort({ seq: 1 }).toArray();
       const events = found.flatMap((commit) => commit.events.map((event, i) => ({ ...event, seq: commit.seq + i })));

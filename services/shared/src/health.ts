@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 export { Registry };
 
@@ -46,6 +46,19 @@ export function gaugeOf(registry: Registry, name: string, help: string, read: ()
     registers: [registry],
     collect() {
       this.set(read());
+    },
+  });
+}
+
+/** A counter whose value, a count the code keeps anyway, is read when scraped. */
+export function counterOf(registry: Registry, name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
     },
   });
 }

@@ -31,10 +31,10 @@ export function createOutboxRelay<E>(
   store: EventStreamStore<E>,
   publish: (stream: string, commits: Commit<E>[]) => Promise<void>,
   log: Logger,
-  /** Where to report the backlog and lag, under the outbox's name. */
-  metrics?: { registry: Registry; outbox: string },
+  /** Where to report the backlog and lag, under the store's name. */
+  metrics?: Registry,
 ): OutboxRelay {
-  if (metrics) reportOutbox(metrics.registry, metrics.outbox, store as EventStreamStore<unknown>);
+  if (metrics) reportOutbox(metrics, store as EventStreamStore<unknown>);
   /** The last publish under way per stream: the next one of that stream waits for it. */
   const tails = new Map<string, Promise<void>>();
   /** Streams whose publish failed: the sweep publishes them, in stream order. */
@@ -115,13 +115,13 @@ const outboxes = new WeakMap<Registry, Map<string, EventStreamStore<unknown>>>()
  * What the outboxes hold back, by outbox, read at each scrape (one query by index per outbox;
  * commits are counted up to COUNTED). A scrape during a database outage keeps the last values.
  */
-function reportOutbox(registry: Registry, outbox: string, store: EventStreamStore<unknown>): void {
+function reportOutbox(registry: Registry, store: EventStreamStore<unknown>): void {
   const known = outboxes.get(registry);
   if (known) {
-    known.set(outbox, store);
+    known.set(store.name, store);
     return;
   }
-  const stores = new Map([[outbox, store]]);
+  const stores = new Map([[store.name, store]]);
   outboxes.set(registry, stores);
   const COUNTED = 500;
   const backlog = new Gauge({

@@ -5,11 +5,12 @@ import { ConcurrencyError, type Commit, type EventStreamStore } from '@eventmart
  * MongoDB one (an append at a taken position fails with ConcurrencyError), so handlers
  * can be driven through interleavings without a database.
  */
-export function memoryEventStreamStore<E>(): EventStreamStore<E> & { commits: Map<string, Commit<E>> } {
+export function memoryEventStreamStore<E>(name = 'memory'): EventStreamStore<E> & { commits: Map<string, Commit<E>> } {
   const commits = new Map<string, Commit<E>>();
   const listeners: Array<(commit: Commit<E>) => void> = [];
   const ofStream = (stream: string) => [...commits.values()].filter((c) => c.stream === stream).sort((a, b) => a.seq - b.seq);
   return {
+    name,
     commits,
     async read(stream) {
       await Promise.resolve(); // a read is asynchronous, as over the wire: others may interleave

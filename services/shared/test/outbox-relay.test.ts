@@ -105,12 +105,12 @@ describe('outbox relay', () => {
   });
 
   test('reports what each outbox holds back on the registry: commits and the age of the oldest', async () => {
-    const store = memoryEventStreamStore<E>();
-    const other = memoryEventStreamStore<E>();
+    const store = memoryEventStreamStore<E>('first');
+    const other = memoryEventStreamStore<E>('second');
     const b = broker();
     const registry = new Registry();
-    const relay = createOutboxRelay(store, b.publish, log, { registry, outbox: 'first' });
-    const relay2 = createOutboxRelay(other, b.publish, log, { registry, outbox: 'second' });
+    const relay = createOutboxRelay(store, b.publish, log, registry);
+    const relay2 = createOutboxRelay(other, b.publish, log, registry);
     const value = async (name: string, outbox: string) => (await registry.getSingleMetric(name)!.get()).values.find((v) => v.labels.outbox === outbox)?.value;
 
     b.setDown(true);

@@ -22,7 +22,7 @@ void runService('shipping', loadConfig, async ({ config, log, db, publisher, rea
       }
     },
     log,
-    { registry: metrics, outbox: 'shipment_events' },
+    metrics,
   );
   const courier = createCourier(shipments, config, log);
   const handlers = createShippingHandlers(shipments, config.dispatchDelayMs);

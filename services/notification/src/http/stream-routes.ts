@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import Router from '@koa/router';
-import { gaugeOf, HttpError, type Logger, type Registry } from '@eventmart/shared';
+import { counterOf, gaugeOf, HttpError, type Logger, type Registry } from '@eventmart/shared';
 import type { FeedEvent, RecentEvents } from '../domain/recent-events';
 import type { LiveFeed } from '../events/live-feed';
 
@@ -52,8 +52,8 @@ export function streamRoutes(recent: RecentEvents, feed: LiveFeed, options: Stre
   if (metrics) {
     gaugeOf(metrics, 'eventmart_sse_clients', 'Open /stream clients.', () => open.size);
     gaugeOf(metrics, 'eventmart_sse_pending_bytes', 'Bytes written to /stream clients and not yet sent.', pendingBytes);
-    gaugeOf(metrics, 'eventmart_sse_cut_off', 'Clients cut off since start (too slow or stalled).', () => cutOff);
-    gaugeOf(metrics, 'eventmart_sse_refused', 'Clients refused since start (too many open).', () => refused);
+    counterOf(metrics, 'eventmart_sse_cut_off_total', 'Clients cut off (too slow or stalled).', () => cutOff);
+    counterOf(metrics, 'eventmart_sse_refused_total', 'Clients refused (too many open).', () => refused);
   }
 
   router.get('/stream', (ctx) => {
