@@ -49,6 +49,19 @@ describe.each(BROKERS)('tracing on %s', (broker) => {
     await call('PUT', `${system.urls.inventory}/products/A`, { name: 'Product A', price: 1000, available: 10 });
     await call('POST', `${system.urls.payment}/accounts/alice/deposits`, { amount: 10_000 });
     await eventually('the catalog replica', async () => ((await call('GET', `${system.urls.order}/catalog`)).body.products.length === 1 ? true : undefined));
+    // notification's broadcast subscription starts at the newest offset once it has joined:
+    // nudge the product until it hears, so that the order's first fact reaches it too.
+    let available = 10;
+    await eventually(
+      'notification to hear product.changed',
+      async () => {
+        if ((await call('GET', `${system.urls.notification}/stream/stats`)).body.buffered > 0) return true;
+        await call('PUT', `${system.urls.inventory}/products/A`, { name: 'Product A', price: 1000, available: ++available });
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return undefined;
+      },
+      60_000,
+    );
   });
 
   afterAll(async () => {
