@@ -124,25 +124,30 @@ function reportOutbox(registry: Registry, store: EventStreamStore<unknown>): voi
   const stores = new Map([[store.name, store]]);
   outboxes.set(registry, stores);
   const COUNTED = 500;
-  const backlog = new Gauge({
-    name: 'eventmart_outbox_backlog',
-    help: `Commits appended but not yet published, by outbox (counted up to ${COUNTED}).`,
-    labelNames: ['outbox'],
-    registers: [registry],
-    // One collect fills both gauges.
-    async collect() {
+  // prom-client collects a registry's metrics concurrently, so both gauges await one reading per
+  // scrape: were one gauge to fill the other, a scrape could pair a fresh backlog with a stale lag.
+  let reading: Promise<void> | undefined;
+  const read = () =>
+    (reading ??= (async () => {
       for (const [name, outboxStore] of stores) {
         const commits = await outboxStore.unpublished(COUNTED).catch(() => undefined);
         if (!commits) continue;
         backlog.set({ outbox: name }, commits.length);
         lag.set({ outbox: name }, commits.length === 0 ? 0 : (Date.now() - Math.min(...commits.map((c) => Date.parse(c.at)))) / 1000);
       }
-    },
+    })().finally(() => (reading = undefined)));
+  const backlog = new Gauge({
+    name: 'eventmart_outbox_backlog',
+    help: `Commits appended but not yet published, by outbox (counted up to ${COUNTED}).`,
+    labelNames: ['outbox'],
+    registers: [registry],
+    collect: read,
   });
   const lag = new Gauge({
     name: 'eventmart_outbox_lag_seconds',
     help: 'Age of the oldest commit not yet published, by outbox; 0 when it is empty.',
     labelNames: ['outbox'],
     registers: [registry],
+    collect: read,
   });
 }
