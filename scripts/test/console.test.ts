@@ -1,4 +1,4 @@
-import { consoleLine } from '../src/console';
+import { consoleLine } from '../src/runner/console';
 
 // Colours off for the comparisons: what is left is the text a person reads.
 const plain = (line: string | undefined) => line?.replace(/\x1b\[[0-9;]*m/g, '');

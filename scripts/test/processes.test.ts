@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProcessGroup } from '../src/processes';
+import { ProcessGroup } from '../src/runner/processes';
 
 /** A process that lives until it is killed. */
 const SLEEPER = ['-e', 'setInterval(() => {}, 1000)'];

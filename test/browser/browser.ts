@@ -4,8 +4,8 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { REPO_ROOT } from '../../scripts/src/toolchain';
-import { testPorts } from '../../scripts/src/system';
+import { REPO_ROOT } from '../../scripts/src/runner/toolchain';
+import { testPorts } from '../../scripts/src/runner/system';
 
 export const SCREENSHOTS = join(REPO_ROOT, 'artifacts', 'screenshots');
 

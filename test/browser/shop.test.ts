@@ -8,7 +8,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { subscribe, type PushedEvent } from '../../scripts/src/bench/sse-client';
-import type { Replica, RunningSystem } from '../../scripts/src/system';
+import type { Replica, RunningSystem } from '../../scripts/src/runner/system';
 import { call, eventually } from '../support/http';
 import { BROKERS, startTestSystem } from '../support/system';
 import { apiUrls, CuttableProxy, eventIds, launchChromium, neverReloaded, openShop, screenshot } from './browser';

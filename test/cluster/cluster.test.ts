@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { subscribe, type PushedEvent } from '../../scripts/src/bench/sse-client';
-import { REPO_ROOT } from '../../scripts/src/toolchain';
+import { REPO_ROOT } from '../../scripts/src/runner/toolchain';
 import { call, eventually, orderReaches } from '../support/http';
 import { BROKERS } from '../support/system';
 import { clusterEnv, inPod, kubectl, kubectlJson, run, saveState, start } from './kube';

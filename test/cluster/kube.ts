@@ -5,7 +5,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../scripts/src/toolchain';
+import { REPO_ROOT } from '../../scripts/src/runner/toolchain';
 
 export const CONTEXT = 'kind-eventmart';
 export const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'cluster');

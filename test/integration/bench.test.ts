@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../../scripts/src/toolchain';
+import { REPO_ROOT } from '../../scripts/src/runner/toolchain';
 import { BROKERS } from '../support/system';
 
 jest.setTimeout(10 * 60_000);

@@ -3,7 +3,7 @@
  * answers (payment is down) is cancelled when its deadline passes, its stock comes back, and
  * when payment returns the late charge is refunded; an order that completed in time stays as it is.
  */
-import type { RunningSystem } from '../../scripts/src/system';
+import type { RunningSystem } from '../../scripts/src/runner/system';
 import { BROKERS, startTestSystem } from '../support/system';
 import { call, eventually, orderReaches } from '../support/http';
 

@@ -5,7 +5,7 @@
  * meanwhile wait, the rest of the shop goes on, and when payment is back every order
  * completes, charged exactly once.
  */
-import type { RunningSystem } from '../../scripts/src/system';
+import type { RunningSystem } from '../../scripts/src/runner/system';
 import { BROKERS, startTestSystem } from '../support/system';
 import { call, eventually, orderReaches } from '../support/http';
 

@@ -3,7 +3,7 @@
  * the work) handle a burst of orders for a product with little stock, through the real
  * sidecars and broker. Exactly the stock is sold, and stock never goes below zero.
  */
-import type { RunningSystem } from '../../scripts/src/system';
+import type { RunningSystem } from '../../scripts/src/runner/system';
 import { scrape } from '../support/metrics';
 import { BROKERS, startTestSystem } from '../support/system';
 import { call, eventually } from '../support/http';

@@ -6,7 +6,7 @@
  * SSE client and the sidecars' own spans, each joined to its parent: one root, no orphan.
  * Metrics: after a known batch of orders, every service's /metrics counts it.
  */
-import type { RunningSystem } from '../../scripts/src/system';
+import type { RunningSystem } from '../../scripts/src/runner/system';
 import { BROKERS, startTestSystem } from '../support/system';
 import { call, eventually, orderReaches } from '../support/http';
 import { dashboardMetrics, scrape, type Metrics } from '../support/metrics';

@@ -5,7 +5,7 @@
  */
 import { MongoClient } from 'mongodb';
 import { createDeadLetterStore } from '../../services/shared/src/dead-letters';
-import type { RunningSystem } from '../../scripts/src/system';
+import type { RunningSystem } from '../../scripts/src/runner/system';
 import { BROKERS, startTestSystem } from '../support/system';
 import { call, eventually, orderReaches } from '../support/http';
 

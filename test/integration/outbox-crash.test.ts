@@ -10,7 +10,7 @@
  *    to the page twice).
  */
 import { MongoClient } from 'mongodb';
-import type { RunningSystem } from '../../scripts/src/system';
+import type { RunningSystem } from '../../scripts/src/runner/system';
 import { subscribe } from '../../scripts/src/bench/sse-client';
 import { scrape } from '../support/metrics';
 import { BROKERS, startTestSystem } from '../support/system';

@@ -8,9 +8,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main as dlq } from '../../scripts/src/dlq';
-import type { RunningSystem, ServiceName } from '../../scripts/src/system';
-import { REPO_ROOT } from '../../scripts/src/toolchain';
+import { main as dlq } from '../../scripts/src/tools/dlq';
+import type { RunningSystem, ServiceName } from '../../scripts/src/runner/system';
+import { REPO_ROOT } from '../../scripts/src/runner/toolchain';
 import { BROKERS, startTestSystem } from '../support/system';
 import { call, eventually } from '../support/http';
 

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalog } from '../../services/shared/src/events/catalog';
-import { SERVICES } from '../../scripts/src/system';
+import { SERVICES } from '../../scripts/src/runner/system';
 import { ROOT } from './tools';
 
 const doc = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');

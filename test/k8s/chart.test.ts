@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { APP_HEALTH_FLAGS } from '../../scripts/src/system';
+import { APP_HEALTH_FLAGS } from '../../scripts/src/runner/system';
 import { PUBLIC_SERVICES, SERVICES, SERVICE_NAMES } from './contract';
 import { KUBERNETES_VERSION, PROFILES, ROOT, parseManifests, renderChart, run, tools, type Manifest } from './tools';
 

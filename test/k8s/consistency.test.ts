@@ -369,7 +369,7 @@ describe('the Dapr version', () => {
     // The control plane images built on the machine (profile local-images).
     const local = withLocalImages(skaffold).find((c) => c.metadata.name === 'eventmart-platform')!.deploy.helm.releases[0];
     expect(local.setValues['global.tag']).toBe(DAPR_VERSION);
-    expect(read('scripts/daprd/go.mod')).toMatch(new RegExp(`^\\s*github.com/dapr/dapr v${DAPR_VERSION}$`, 'm'));
+    expect(read('scripts/toolchain/daprd/go.mod')).toMatch(new RegExp(`^\\s*github.com/dapr/dapr v${DAPR_VERSION}$`, 'm'));
   });
 });
 
@@ -522,7 +522,7 @@ describe('the Dockerfile', () => {
 
 describe('the services and the local runner', () => {
   it('run on the contract ports locally too', async () => {
-    const { SERVICES: runner } = (await import('../../scripts/src/system')) as {
+    const { SERVICES: runner } = (await import('../../scripts/src/runner/system')) as {
       SERVICES: Record<string, number>;
     };
     expect(runner).toEqual(Object.fromEntries(SERVICE_NAMES.map((n) => [n, SERVICES[n]!.port])));

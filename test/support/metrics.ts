@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../scripts/src/toolchain';
+import { REPO_ROOT } from '../../scripts/src/runner/toolchain';
 
 /**
  * A service's /metrics as numbers: the sum of the samples of `name` whose labels include

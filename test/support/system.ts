@@ -1,10 +1,10 @@
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Broker } from '../../scripts/src/infra';
-import { ProcessGroup } from '../../scripts/src/processes';
-import { startSystem, testPorts, type RunningSystem, type SystemOptions } from '../../scripts/src/system';
-import { REPO_ROOT } from '../../scripts/src/toolchain';
+import type { Broker } from '../../scripts/src/runner/infra';
+import { ProcessGroup } from '../../scripts/src/runner/processes';
+import { startSystem, testPorts, type RunningSystem, type SystemOptions } from '../../scripts/src/runner/system';
+import { REPO_ROOT } from '../../scripts/src/runner/toolchain';
 
 /** Every broker test runs on both; EVENTMART_BROKERS=kafka narrows a local run while debugging. */
 export const BROKERS: Broker[] = (process.env.EVENTMART_BROKERS?.split(',') as Broker[] | undefined) ?? ['kafka', 'rabbitmq'];

@@ -1,4 +1,4 @@
-// Compiled into a copy of scripts/daprd (see scripts/cluster/dapr.sh) to make the sidecar image
+// Compiled into a copy of scripts/toolchain/daprd (see scripts/cluster/dapr.sh) to make the sidecar image
 // for the cluster. In Kubernetes mode daprd always loads the built-in "kubernetes" secret store
 // and, unless a Configuration names another, the "kubernetes" name resolver: the local build
 // registers neither (it runs self-hosted), so the sidecar would fail to initialise without these.

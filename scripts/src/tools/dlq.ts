@@ -13,7 +13,7 @@
  * `npm start` keeps in its data folder (/var/tmp/eventmart/dev/admin-token).
  */
 import { parseArgs } from 'node:util';
-import { adminTokenFile, defaultDataDir, readAdminToken, SERVICE_NAMES, SERVICES, type ServiceName } from './system';
+import { adminTokenFile, defaultDataDir, readAdminToken, SERVICE_NAMES, SERVICES, type ServiceName } from '../runner/system';
 
 interface DeadLetter {
   id: string;

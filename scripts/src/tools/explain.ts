@@ -13,10 +13,10 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { MongoClient, type Db, type Document } from 'mongodb';
 import { createDeadLetterStore, createEventStreamStore } from '@eventmart/shared';
-import { startDatabase } from './infra';
-import { ProcessGroup } from './processes';
-import { testPorts } from './system';
-import { locateToolchain } from './toolchain';
+import { startDatabase } from '../runner/infra';
+import { ProcessGroup } from '../runner/processes';
+import { testPorts } from '../runner/system';
+import { locateToolchain } from '../runner/toolchain';
 
 interface Query {
   what: string;
