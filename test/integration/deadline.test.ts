@@ -64,7 +64,7 @@ describe.each(BROKERS)('the saga deadline on %s', (broker) => {
     );
     expect((await call('GET', `${urls.order}/orders/${body.orderId}`)).body.status).toBe('CANCELLED');
     for (const service of ['payment', 'inventory', 'order'] as const) {
-      const { body } = await call('GET', `${urls[service]}/deadletters`, undefined, { authorization: `Bearer ${system.adminToken}` });
+      const { body } = await call('GET', `${urls[service]}/deadletters`, undefined, { headers: { authorization: `Bearer ${system.adminToken}` } });
       expect({ service, letters: body.deadLetters }).toEqual({ service, letters: [] });
     }
   });

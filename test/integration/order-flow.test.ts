@@ -75,8 +75,8 @@ describe.each(BROKERS)('order flow on %s', (broker) => {
 
   test('the same Idempotency-Key gives the same order, not a second one', async () => {
     const request = { customerId: 'rich', items: [{ sku: 'MUG', quantity: 1 }] };
-    const first = await call('POST', `${urls.order}/orders`, request, { 'Idempotency-Key': 'k-1' });
-    const second = await call('POST', `${urls.order}/orders`, request, { 'Idempotency-Key': 'k-1' });
+    const first = await call('POST', `${urls.order}/orders`, request, { headers: { 'Idempotency-Key': 'k-1' } });
+    const second = await call('POST', `${urls.order}/orders`, request, { headers: { 'Idempotency-Key': 'k-1' } });
     expect(second.status).toBe(202);
     expect(second.body.orderId).toBe(first.body.orderId);
     const { body } = await call('GET', `${urls.order}/orders?customerId=rich`);
@@ -128,15 +128,17 @@ describe.each(BROKERS)('order flow on %s', (broker) => {
     const etag = read.headers.get('etag')!;
     expect(etag).toBe(`"${(await read.json()).version}"`);
     await call('PUT', cup, { name: 'Cup', price: 500, available: 4 }); // another change since the read
-    const stale = await call('PUT', cup, { name: 'Cup', price: 600, available: 5 }, { 'If-Match': etag });
+    const stale = await call('PUT', cup, { name: 'Cup', price: 600, available: 5 }, { headers: { 'If-Match': etag } });
     expect(stale.status).toBe(412);
     expect(stale.body.error.code).toBe('VERSION_MISMATCH');
     expect((await call('GET', cup)).body).toMatchObject({ price: 500, available: 4 });
     const current = (await fetch(cup)).headers.get('etag')!;
-    const fresh = await call('PUT', cup, { name: 'Cup', price: 600, available: 4 }, { 'If-Match': current });
+    const fresh = await call('PUT', cup, { name: 'Cup', price: 600, available: 4 }, { headers: { 'If-Match': current } });
     expect(fresh.status).toBe(200);
     expect(fresh.body).toMatchObject({ price: 600, available: 4 });
-    expect((await call('PUT', cup, { name: 'Cup', price: 600, available: 4 }, { 'If-Match': 'yesterday' })).body.error.code).toBe('INVALID_IF_MATCH');
+    expect((await call('PUT', cup, { name: 'Cup', price: 600, available: 4 }, { headers: { 'If-Match': 'yesterday' } })).body.error.code).toBe(
+      'INVALID_IF_MATCH',
+    );
   });
 
   test('dead letters are listed a page at a time: every one once, oldest first, ties broken by id', async () => {

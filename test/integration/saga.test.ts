@@ -156,9 +156,11 @@ describe.each(BROKERS)('the saga on %s', (broker) => {
       const order = system.replicas.find((r) => r.service === 'order')!;
       // order.cancelled with a number where its schema wants the reason, published through a real sidecar.
       const poison = { orderId: `ghost-${broker}`, customerId: 'ghost-customer', reason: 42 };
-      const published = await fetch(
+      const published = await call(
+        'POST',
         `http://127.0.0.1:${order.daprHttpPort}/v1.0/publish/pubsub/orders?metadata.cloudevent.id=poison-${label.length}&metadata.cloudevent.type=eventmart.order.cancelled.v1&metadata.partitionKey=${poison.orderId}`,
-        { method: 'POST', headers: { 'content-type': 'application/json', 'dapr-api-token': system.daprApiTokens.order }, body: JSON.stringify(poison) },
+        poison,
+        { headers: { 'dapr-api-token': system.daprApiTokens.order } },
       );
       expect(published.status).toBe(204);
 

@@ -1,19 +1,8 @@
 /** Small helpers for talking to the running services in tests. */
-export interface Reply<T = any> {
-  status: number;
-  body: T;
-}
+import { call } from '../../scripts/src/http';
 
-export async function call<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
-  const init: RequestInit = { method, headers: { ...headers }, signal: AbortSignal.timeout(10_000) };
-  if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-  }
-  const response = await fetch(url, init);
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+// The one HTTP helper of the scripts and the tests; test files take it from here with the waits below.
+export { call } from '../../scripts/src/http';
 
 /** Polls until `check` returns a value (not undefined), or fails with the last value seen. */
 export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {

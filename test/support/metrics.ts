@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { request } from '../../scripts/src/http';
 import { REPO_ROOT } from '../../scripts/src/runner/toolchain';
 
 /**
@@ -9,7 +10,7 @@ import { REPO_ROOT } from '../../scripts/src/runner/toolchain';
 export type Metrics = (name: string, labels?: Record<string, string>) => number;
 
 export async function scrape(url: string): Promise<Metrics> {
-  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  const { text } = await request('GET', `${url}/metrics`);
   const samples = [...text.matchAll(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})? (\S+)$/gm)].map(([, name, labels = '', value]) => ({
     name: name!,
     labels: Object.fromEntries([...labels.matchAll(/(\w+)="([^"]*)"/g)].map(([, key, v]) => [key!, v!])),

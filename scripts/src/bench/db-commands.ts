@@ -1,9 +1,11 @@
+import { request } from '../http';
+
 /** Each service's database round trips so far, from its /metrics (eventmart_db_commands_total), by "command collection". */
 export async function dbCommands(urls: Record<string, string>): Promise<Map<string, Map<string, number>>> {
   const byService = new Map<string, Map<string, number>>();
   for (const [service, url] of Object.entries(urls)) {
     const counts = new Map<string, number>();
-    const text = await (await fetch(`${url}/metrics`)).text();
+    const { text } = await request('GET', `${url}/metrics`);
     for (const match of text.matchAll(/^eventmart_db_commands_total\{([^}]*)\} (\d+)/gm)) {
       const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(match[1]!)?.[1] ?? '';
       counts.set(`${label('command')} ${label('collection')}`.trim(), Number(match[2]));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient, type Document } from 'mongodb';
+import { call, send } from '../http';
 
 const TEMPLATE_CUSTOMER = 'history-template';
 const TEMPLATE_SKU = 'HISTORY-TEMPLATE';
@@ -22,22 +23,19 @@ export interface History {
  */
 export async function seedHistory(urls: { order: string; payment: string; inventory: string }, mongoUrl: string, orders: number): Promise<History> {
   const started = Date.now();
-  const post = async (url: string, method: string, body: unknown) => {
-    const response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${await response.text()}`);
-    return response.json() as Promise<{ orderId?: string; products?: Array<{ sku: string }> }>;
-  };
-  await post(`${urls.payment}/accounts/${TEMPLATE_CUSTOMER}/deposits`, 'POST', { amount: 1_000_000 });
-  await post(`${urls.inventory}/products/${TEMPLATE_SKU}`, 'PUT', { name: 'History', price: 100, available: 1_000_000_000 });
-  for (
-    let i = 0;
-    i < 300 && !(await post(`${urls.order}/catalog`, 'GET', undefined).catch(() => ({ products: [] }))).products?.some((p) => p.sku === TEMPLATE_SKU);
-    i++
-  )
-    await sleep(100);
-  const { orderId } = await post(`${urls.order}/orders`, 'POST', { customerId: TEMPLATE_CUSTOMER, items: [{ sku: TEMPLATE_SKU, quantity: 1 }] });
+  await send('POST', `${urls.payment}/accounts/${TEMPLATE_CUSTOMER}/deposits`, { amount: 1_000_000 });
+  await send('PUT', `${urls.inventory}/products/${TEMPLATE_SKU}`, { name: 'History', price: 100, available: 1_000_000_000 });
+  const listed = async () =>
+    (await send<{ products: Array<{ sku: string }> }>('GET', `${urls.order}/catalog`).catch(() => ({ products: [] }))).products.some(
+      (p) => p.sku === TEMPLATE_SKU,
+    );
+  for (let i = 0; i < 300 && !(await listed()); i++) await sleep(100);
+  const { orderId } = await send<{ orderId: string }>('POST', `${urls.order}/orders`, {
+    customerId: TEMPLATE_CUSTOMER,
+    items: [{ sku: TEMPLATE_SKU, quantity: 1 }],
+  });
   for (let i = 0; ; i++) {
-    const { status } = (await (await fetch(`${urls.order}/orders/${orderId}`)).json()) as { status: string };
+    const status = (await call<{ status?: string }>('GET', `${urls.order}/orders/${orderId}`)).body?.status;
     if (status === 'DELIVERED') break;
     if (i > 600) throw new Error(`the history's template order ${orderId} is ${status} after 60 s`);
     await sleep(100);
@@ -52,7 +50,7 @@ export async function seedHistory(urls: { order: string; payment: string; invent
       for (const { name: collection } of await client.db(name).listCollections().toArray()) {
         for (const doc of await client.db(name).collection(collection).find({}).toArray()) {
           const text = JSON.stringify(doc);
-          if (!text.includes(orderId!) && !text.includes(TEMPLATE_CUSTOMER) && !text.includes(TEMPLATE_SKU)) continue;
+          if (!text.includes(orderId) && !text.includes(TEMPLATE_CUSTOMER) && !text.includes(TEMPLATE_SKU)) continue;
           const { due: _due, timer: _timer, ...rest } = doc as Document;
           templates.push({ db: name, collection, doc: JSON.stringify(rest) });
         }

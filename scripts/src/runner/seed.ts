@@ -1,3 +1,5 @@
+import { send } from '../http';
+
 /**
  * A small shop to try at once: a few products and customers, written through the public
  * APIs (so product.changed reaches the catalog replica and the page like any change),
@@ -15,14 +17,9 @@ export const SEED_ACCOUNTS = [
   { customerId: 'bob', deposit: 3_000 },
 ] as const;
 
-async function send(method: string, url: string, body: unknown): Promise<void> {
-  const response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${await response.text()}`);
-}
-
 /** Seeds an empty shop; returns false when there was already something in it. */
 export async function seed(urls: { inventory: string; payment: string }): Promise<boolean> {
-  const { products } = (await (await fetch(`${urls.inventory}/products`)).json()) as { products: unknown[] };
+  const { products } = await send<{ products: unknown[] }>('GET', `${urls.inventory}/products`);
   if (products.length > 0) return false;
   for (const { sku, ...product } of SEED_PRODUCTS) await send('PUT', `${urls.inventory}/products/${sku}`, product);
   for (const { customerId, deposit } of SEED_ACCOUNTS) await send('POST', `${urls.payment}/accounts/${customerId}/deposits`, { amount: deposit });

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { request } from '../http';
 
 /**
  * Polls `check` until it answers true, or fails after `timeoutMs` naming what it waited
@@ -36,8 +37,8 @@ export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
 }
 
 export async function httpOk(url: string): Promise<boolean> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-  return response.ok;
+  const { status } = await request('GET', url, undefined, { timeoutMs: 2_000 });
+  return status >= 200 && status <= 299;
 }
 
 /** Fails when something already listens on a port we are about to use. */

@@ -13,6 +13,7 @@
  * `npm start` keeps in its data folder (/var/tmp/eventmart/dev/admin-token).
  */
 import { parseArgs } from 'node:util';
+import { call } from '../http';
 import { adminTokenFile, defaultDataDir, readAdminToken, SERVICE_NAMES, SERVICES, type ServiceName } from '../runner/system';
 
 interface DeadLetter {
@@ -25,17 +26,6 @@ interface DeadLetter {
   replayedData?: unknown;
 }
 
-async function request(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
 export async function main(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -44,6 +34,7 @@ export async function main(argv: string[], out: (line: string) => void = console
   });
   const token = values.token ?? process.env.EVENTMART_ADMIN_TOKEN ?? readAdminToken(defaultDataDir());
   if (!token) throw new Error(`no admin token: pass --token, set EVENTMART_ADMIN_TOKEN, or run npm start (it writes ${adminTokenFile(defaultDataDir())})`);
+  const admin = { headers: { authorization: `Bearer ${token}` } };
   const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${SERVICES[s]}`])) as Record<ServiceName, string>;
   for (const pair of values.url) {
     const [name, url] = pair.split('=', 2) as [ServiceName, string | undefined];
@@ -64,7 +55,7 @@ export async function main(argv: string[], out: (line: string) => void = console
       let after: string | undefined;
       do {
         const query = after === undefined ? '' : `?after=${encodeURIComponent(after)}`;
-        const { status, body } = await request('GET', `${urls[name]}/deadletters${query}`, token);
+        const { status, body } = await call('GET', `${urls[name]}/deadletters${query}`, undefined, admin);
         if (status !== 200) throw new Error(`${name}: GET /deadletters answered ${status}`);
         for (const letter of body.deadLetters as DeadLetter[]) {
           count++;
@@ -81,7 +72,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     if (!service || !id) throw new Error('usage: dlq replay <service> <id> [--data <json>]');
     const [name] = pick(service);
     const data = values.data === undefined ? undefined : JSON.parse(values.data);
-    const { status, body } = await request('POST', `${urls[name!]}/deadletters/${encodeURIComponent(id)}/replay`, token, data === undefined ? {} : { data });
+    const { status, body } = await call('POST', `${urls[name!]}/deadletters/${encodeURIComponent(id)}/replay`, data === undefined ? {} : { data }, admin);
     if (status !== 200) {
       out(`replay of ${id} on ${name} failed (${status}): ${body?.error?.message ?? 'no details'}`);
       return 1;
