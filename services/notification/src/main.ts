@@ -1,7 +1,6 @@
 // First: tracing must wrap http and mongodb before anything loads them.
 import '@eventmart/shared/telemetry';
 import { runService } from '@eventmart/shared';
-import { TOPICS } from '@eventmart/shared/events';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { RecentEvents } from './domain/recent-events';
@@ -10,7 +9,7 @@ import { createLiveFeed } from './events/live-feed';
 void runService('notification', loadConfig, async ({ config, log, readiness, metrics, consumer }) => {
   const recent = new RecentEvents(config.streamBufferSize);
   const feed = createLiveFeed(recent);
-  const events = consumer({ topics: TOPICS, handlers: feed.handlers });
+  const events = consumer(feed.handlers);
   return {
     app: createApp({
       log,

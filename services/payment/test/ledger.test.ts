@@ -9,24 +9,26 @@ describe('ledger', () => {
   test('when the balance covers the total, then the order is charged once', () => {
     let entries = apply([], [deposit(5000)]);
     const first = decideCharge(accountOf(entries), 'o-1', 3000);
-    entries = apply(entries, first.entries);
+    entries = apply(entries, first);
     const copy = decideCharge(accountOf(entries), 'o-1', 3000);
-    expect(first.outcome).toEqual({ name: 'payment.succeeded', amount: 3000 });
-    expect(copy).toEqual({ entries: [], outcome: { name: 'payment.succeeded', amount: 3000 } });
+    expect(first).toEqual([{ kind: 'charge', amount: 3000, orderId: 'o-1' }]);
+    expect(copy).toEqual([]);
     expect(balanceOf(entries)).toBe(2000);
   });
 
   test('when a charge was declined, then a copy after a deposit is still declined', () => {
     let entries = apply([], [deposit(100)]);
-    entries = apply(entries, decideCharge(accountOf(entries), 'o-1', 3000).entries);
+    const declined = decideCharge(accountOf(entries), 'o-1', 3000);
+    expect(declined).toEqual([{ kind: 'decline', amount: 3000, orderId: 'o-1', reason: 'insufficient funds: balance 100, total 3000' }]);
+    entries = apply(entries, declined);
     entries = apply(entries, [deposit(10_000)]);
-    expect(decideCharge(accountOf(entries), 'o-1', 3000).outcome?.name).toBe('payment.failed');
+    expect(decideCharge(accountOf(entries), 'o-1', 3000)).toEqual([]);
   });
 
   test('when the cancellation comes before the order, then the order is never charged', () => {
     let entries = apply([], [deposit(5000)]);
-    entries = apply(entries, decideRefund(accountOf(entries), 'o-1').entries);
-    expect(decideCharge(accountOf(entries), 'o-1', 3000)).toEqual({ entries: [], outcome: undefined });
+    entries = apply(entries, decideRefund(accountOf(entries), 'o-1'));
+    expect(decideCharge(accountOf(entries), 'o-1', 3000)).toEqual([]);
   });
 
   type Op = { kind: 'deposit'; amount: number } | { kind: 'placed'; orderId: string; total: number } | { kind: 'cancelled'; orderId: string };
@@ -57,8 +59,8 @@ describe('ledger', () => {
           let entries: Entry[] = [];
           for (const op of all) {
             if (op.kind === 'deposit') entries = apply(entries, [deposit(op.amount)]);
-            if (op.kind === 'placed') entries = apply(entries, decideCharge(accountOf(entries), op.orderId, op.total).entries);
-            if (op.kind === 'cancelled') entries = apply(entries, decideRefund(accountOf(entries), op.orderId).entries);
+            if (op.kind === 'placed') entries = apply(entries, decideCharge(accountOf(entries), op.orderId, op.total));
+            if (op.kind === 'cancelled') entries = apply(entries, decideRefund(accountOf(entries), op.orderId));
           }
           const sum = (kind: string) => entries.filter((e) => e.kind === kind).reduce((s, e) => s + e.amount, 0);
           expect(balanceOf(entries)).toBeGreaterThanOrEqual(0);

@@ -6,7 +6,6 @@ import { errorHandler } from './errors';
 import { healthRoutes, type Readiness } from './health';
 import { deadLetterRoutes, type DeadLetterStore } from './dead-letters';
 import { subscriptionRoutes, type EventHandlers } from './pubsub';
-import type { Topic } from './events';
 import type { Logger } from './logger';
 import { activeSpan } from './tracing';
 
@@ -21,7 +20,7 @@ export interface ServiceAppDeps {
     appApiToken: string | undefined;
     /** The operator's token for /deadletters; undefined closes them. */
     adminToken: string | undefined;
-    topics: readonly Topic[];
+    /** Its subscriptions: the topics of the events it handles. */
     handlers: EventHandlers;
     deadLetters: DeadLetterStore;
   };

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
 import { CommunicationProtocolEnum, DaprClient } from '@dapr/dapr';
-import { catalog, cloudEventType, eventNameOf, validateEvent, type EventData, type EventName, type OutgoingEvent, type Topic } from './events';
+import { catalog, cloudEventType, eventNameOf, validateEvent, type EventData, type EventName, type OutgoingEvent, topicsOf } from './events';
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from './logger';
 import { activeSpan, currentTraceparent, inSpan, SpanKind } from './tracing';
@@ -93,7 +93,7 @@ export interface SubscriptionOptions {
   pubsubName: string;
   /** When set, every call from the sidecar must carry it in `dapr-api-token`. */
   appApiToken: string | undefined;
-  topics: readonly Topic[];
+  /** What the app handles: its topics are those that carry these events. */
   handlers: EventHandlers;
   /** Receives this app's dead letters (the events it dropped), so they can be listed and replayed. */
   onDeadLetter: (cloudEvent: Record<string, unknown>) => Promise<void>;
@@ -109,7 +109,8 @@ export interface SubscriptionOptions {
  * 404 would read to Dapr as "drop".
  */
 export function subscriptionRoutes(options: SubscriptionOptions): Router {
-  const { appId, pubsubName, appApiToken, topics, handlers, onDeadLetter, onHandled, log } = options;
+  const { appId, pubsubName, appApiToken, handlers, onDeadLetter, onHandled, log } = options;
+  const topics = topicsOf(Object.keys(handlers));
   const router = new Router();
   const deadLetters = deadLetterTopic(appId);
 
@@ -161,8 +162,8 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 export interface Publisher {
-  /** Publishes through the sidecar; resolves once the broker has it, throws otherwise. */
-  publish(event: OutgoingEvent, traceparent?: string): Promise<void>;
+  /** Publishes through the sidecar, one after another; resolves once the broker has them all, throws at the first it has not. */
+  publish(events: readonly OutgoingEvent[]): Promise<void>;
 }
 
 export function createDaprClient(daprHttpPort: number, daprApiToken: string | undefined): DaprClient {
@@ -179,11 +180,14 @@ export function createPublisher(client: DaprClient, pubsubName: string, source: 
     metrics &&
     new Counter({ name: 'eventmart_events_published_total', help: 'Events the broker took, by event type.', labelNames: ['type'], registers: [metrics] });
   return {
-    publish(event, traceparent) {
-      // The publish is the producer span of the event, under what caused it: the consumers' spans join it.
-      return inSpan(`${event.name} publish`, { kind: SpanKind.PRODUCER, parent: traceparent ?? null, attributes: { 'messaging.message.id': event.id } }, () =>
-        send(event, currentTraceparent() ?? traceparent),
-      );
+    async publish(events) {
+      for (const event of events) {
+        // The publish is the producer span of the event, under what caused it: the consumers' spans join it.
+        const { traceparent } = event;
+        await inSpan(`${event.name} publish`, { kind: SpanKind.PRODUCER, parent: traceparent ?? null, attributes: { 'messaging.message.id': event.id } }, () =>
+          send(event, currentTraceparent() ?? traceparent),
+        );
+      }
     },
   };
 

@@ -8,7 +8,6 @@ import { createMetrics, type Readiness } from './health';
 import { createLifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';
 import { connectMongo, type Database } from './mongo';
-import type { Topic } from './events';
 import type { ServiceAppDeps } from './http';
 import { flushTraces } from './tracing';
 import { createDaprClient, createPublisher, type EventHandlers, type Publisher } from './pubsub';
@@ -22,8 +21,8 @@ export interface Infra<C extends BaseConfig> {
   deadLetters: DeadLetterStore;
   readiness: Readiness;
   metrics: Registry;
-  /** What createServiceApp needs for a service that consumes events: its topics and handlers, with its tokens and dead letters. */
-  consumer(subscription: { topics: readonly Topic[]; handlers: EventHandlers }): NonNullable<ServiceAppDeps['events']>;
+  /** What createServiceApp needs for a service that consumes events: its handlers (they name its topics), with its tokens and dead letters. */
+  consumer(handlers: EventHandlers): NonNullable<ServiceAppDeps['events']>;
 }
 
 export interface ServiceParts {
@@ -63,12 +62,11 @@ export async function runService<C extends BaseConfig>(name: string, loadConfig:
       deadLetters: await createDeadLetterStore(mongo.db),
       readiness: lifecycle,
       metrics,
-      consumer: ({ topics, handlers }) => ({
+      consumer: (handlers) => ({
         appId: name,
         pubsubName: config.pubsubName,
         appApiToken: config.appApiToken,
         adminToken: config.adminToken,
-        topics,
         handlers,
         deadLetters: infra.deadLetters,
       }),

@@ -48,7 +48,7 @@ describe('tracing across a hop', () => {
     const publisher = createPublisher(client as unknown as DaprClient, 'pubsub', 'order');
     // Published outside any active span (a relay's sweep): the parent is the stored traceparent alone.
     await context.with(trace.deleteSpan(context.active()), () =>
-      publisher.publish({ id: 'o-1:confirmed', name: 'order.confirmed', key: 'o-1', data: { orderId: 'o-1' } }, confirmed.traceparent),
+      publisher.publish([{ id: 'o-1:confirmed', name: 'order.confirmed', key: 'o-1', data: { orderId: 'o-1' }, traceparent: confirmed.traceparent }]),
     );
     const [span] = exporter.getFinishedSpans();
     expect(span!.name).toBe('order.confirmed publish');

@@ -3,30 +3,18 @@ import '@eventmart/shared/telemetry';
 import { createOutboxRelay, runService, SWEEP_MS } from '@eventmart/shared';
 import { createApp } from './app';
 import { loadConfig } from './config';
-import { factOf, shipmentIdOf } from './domain/shipment';
 import { createCourier } from './events/courier';
+import { shippingFacts } from './events/facts';
 import { createShippingHandlers } from './events/shipping-handlers';
 import { createShipmentStore } from './store/shipment-store';
 
 void runService('shipping', loadConfig, async ({ config, log, db, publisher, readiness, metrics, consumer }) => {
   const shipments = await createShipmentStore(db);
-  // Each state change that is a public fact goes out through the outbox, with a fixed id.
-  const relay = createOutboxRelay(
-    shipments.streams,
-    async (orderId, commits) => {
-      for (const event of commits.flatMap((commit) => commit.events)) {
-        const fact = factOf(event);
-        const traceparent = event.kind === 'addressed' ? undefined : event.traceparent;
-        if (fact)
-          await publisher.publish({ id: `${orderId}:${fact}`, name: fact, key: orderId, data: { orderId, shipmentId: shipmentIdOf(orderId) } }, traceparent);
-      }
-    },
-    log,
-    metrics,
-  );
+  // Each state change that is a public fact goes out through the outbox (events/facts.ts).
+  const relay = createOutboxRelay(shipments.streams, (orderId, commits) => publisher.publish(shippingFacts(orderId, commits)), log, metrics);
   const courier = createCourier(shipments, config, log);
   const handlers = createShippingHandlers(shipments, config.dispatchDelayMs);
-  const events = consumer({ topics: ['orders'], handlers });
+  const events = consumer(handlers);
   return {
     app: createApp({ log, readiness, metrics, events, shipments }),
     start: () => {

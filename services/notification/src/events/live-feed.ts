@@ -1,4 +1,4 @@
-import { EVENT_NAMES, cloudEventType, type EventName } from '@eventmart/shared/events';
+import { cloudEventType, type EventName } from '@eventmart/shared/events';
 import { inSpan, type EventHandlers } from '@eventmart/shared';
 import type { FeedEvent, RecentEvents } from '../domain/recent-events';
 
@@ -25,7 +25,24 @@ export function createLiveFeed(recent: RecentEvents, now = () => new Date().toIS
       for (const listener of listeners) listener(event);
     });
   };
-  const handlers = Object.fromEntries(EVENT_NAMES.map((name) => [name, onEvent])) as EventHandlers;
+  // Every event of the catalog is news for the page (the type checks none is missing).
+  const handlers = {
+    'order.placed': onEvent,
+    'order.confirmed': onEvent,
+    'order.cancelled': onEvent,
+    'order.shipped': onEvent,
+    'order.delivered': onEvent,
+    'payment.succeeded': onEvent,
+    'payment.failed': onEvent,
+    'payment.refunded': onEvent,
+    'stock.reserved': onEvent,
+    'stock.rejected': onEvent,
+    'stock.released': onEvent,
+    'product.changed': onEvent,
+    'shipment.scheduled': onEvent,
+    'shipment.dispatched': onEvent,
+    'shipment.delivered': onEvent,
+  } satisfies EventHandlers & Record<EventName, typeof onEvent>;
   return {
     handlers,
     listen(listener) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PoisonEventError, retryOnConflict, type EventHandlers, type InboundEvent } from '@eventmart/shared';
-import { FACTS, react, type FactName, type RecordedEvent } from '../domain/order';
+import { react, type FactName, type RecordedEvent } from '../domain/order';
 import type { CatalogStore } from '../store/catalog-store';
 import type { OrderStore } from '../store/order-store';
 import type { OrderViews } from '../store/order-views';
@@ -18,7 +18,8 @@ export interface SagaDeps {
  * of a fact is recognised by its id and changes nothing.
  */
 export function createSagaHandlers({ store, views, catalog, now = () => new Date().toISOString() }: SagaDeps): EventHandlers {
-  async function onFact(event: InboundEvent<FactName>) {
+  // What every fact carries: enough to find the order and, on a failure, the reason.
+  async function onFact(event: Pick<InboundEvent, 'id' | 'traceparent'> & { name: FactName; data: { orderId: string; reason?: string } }) {
     const { orderId } = event.data;
     // Another fact about the same order may be appended first: then read again and decide again.
     // The stream as appended to (for the view), or 'copy', or undefined when nothing changed.
@@ -37,9 +38,17 @@ export function createSagaHandlers({ store, views, catalog, now = () => new Date
     if (changed) await views.project(orderId, changed === 'copy' ? undefined : changed);
   }
 
-  const handlers: EventHandlers = {
+  return {
     'product.changed': async ({ data }) => catalog.apply(data),
-  };
-  for (const name of FACTS) (handlers as Record<string, typeof onFact>)[name] = onFact;
-  return handlers;
+    // Every fact about an order goes into its stream (domain/order.ts FACTS lists them; the type checks none is missing).
+    'payment.succeeded': onFact,
+    'payment.failed': onFact,
+    'payment.refunded': onFact,
+    'stock.reserved': onFact,
+    'stock.rejected': onFact,
+    'stock.released': onFact,
+    'shipment.scheduled': onFact,
+    'shipment.dispatched': onFact,
+    'shipment.delivered': onFact,
+  } satisfies EventHandlers & Record<FactName, typeof onFact>;
 }

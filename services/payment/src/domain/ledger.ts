@@ -19,13 +19,8 @@ export interface Entry {
 
 export type NewEntry = Omit<Entry, 'seq' | 'id' | 'at'>;
 
-export type Outcome = { name: 'payment.succeeded' | 'payment.refunded'; amount: number } | { name: 'payment.failed'; amount: number; reason: string };
-
-export interface Decision {
-  entries: NewEntry[];
-  /** The fact to publish: decided now, or already decided by an earlier copy of the same event. */
-  outcome: Outcome | undefined;
-}
+/** What a decision appends to the ledger: nothing when an earlier copy of the same event decided already. */
+export type Decision = NewEntry[];
 
 /** What decisions need of a ledger: the balance, and each order's entries by kind. */
 export interface Account {
@@ -60,57 +55,21 @@ export function deposit(amount: number): NewEntry {
   return { kind: 'deposit', amount };
 }
 
-/** On order.placed: charge the total if the balance covers it, once per order. */
+/** On order.placed: charge the total if the balance covers it, once per order; otherwise decline it, once. */
 export function decideCharge(account: Account, orderId: string, total: number): Decision {
-  const charged = find(account, 'charge', orderId);
-  if (charged)
-    return {
-      entries: [],
-      outcome: { name: 'payment.succeeded', amount: charged.amount },
-    };
-  const declined = find(account, 'decline', orderId);
-  if (declined)
-    return {
-      entries: [],
-      outcome: {
-        name: 'payment.failed',
-        amount: declined.amount,
-        reason: declined.reason ?? 'declined',
-      },
-    };
-  if (find(account, 'void', orderId)) return { entries: [], outcome: undefined };
+  // Charged, declined, or cancelled before it was placed: decided already.
+  if (find(account, 'charge', orderId) || find(account, 'decline', orderId) || find(account, 'void', orderId)) return [];
   const { balance } = account;
-  if (balance >= total)
-    return {
-      entries: [{ kind: 'charge', amount: total, orderId }],
-      outcome: { name: 'payment.succeeded', amount: total },
-    };
-  const reason = `insufficient funds: balance ${balance}, total ${total}`;
-  return {
-    entries: [{ kind: 'decline', amount: total, orderId, reason }],
-    outcome: { name: 'payment.failed', amount: total, reason },
-  };
+  if (balance >= total) return [{ kind: 'charge', amount: total, orderId }];
+  return [{ kind: 'decline', amount: total, orderId, reason: `insufficient funds: balance ${balance}, total ${total}` }];
 }
 
 /** On order.cancelled: refund what was charged, once; or remember the cancellation if nothing was. */
 export function decideRefund(account: Account, orderId: string): Decision {
-  const refunded = find(account, 'refund', orderId);
-  if (refunded)
-    return {
-      entries: [],
-      outcome: { name: 'payment.refunded', amount: refunded.amount },
-    };
+  if (find(account, 'refund', orderId) || find(account, 'decline', orderId) || find(account, 'void', orderId)) return [];
   const charged = find(account, 'charge', orderId);
-  if (charged)
-    return {
-      entries: [{ kind: 'refund', amount: charged.amount, orderId }],
-      outcome: { name: 'payment.refunded', amount: charged.amount },
-    };
-  if (find(account, 'decline', orderId) || find(account, 'void', orderId)) return { entries: [], outcome: undefined };
-  return {
-    entries: [{ kind: 'void', amount: 0, orderId }],
-    outcome: undefined,
-  };
+  if (charged) return [{ kind: 'refund', amount: charged.amount, orderId }];
+  return [{ kind: 'void', amount: 0, orderId }];
 }
 
 /** The public fact an entry stands for: a charge succeeded, a decline failed, a refund refunded. */

@@ -5,7 +5,7 @@ import type { LedgerStore } from '../store/ledger-store';
 /**
  * Payment's reactions to orders. The ledger's own entries guard every effect (one charge,
  * one refund per order); the entry that decides an outcome carries the outbox mark, and
- * the relay publishes the fact (see main.ts).
+ * the relay publishes the fact (events/facts.ts).
  */
 export function createPaymentHandlers(ledger: LedgerStore): EventHandlers {
   return {

@@ -38,7 +38,7 @@ export function accountRoutes(ledger: LedgerStore): Router {
     const customerId = ctx.params.customerId!;
     if (!CUSTOMER_ID.test(customerId)) throw new ValidationError('INVALID_CUSTOMER_ID', 'customerId has characters it may not have');
     const { amount } = parseDeposit(ctx.request.body);
-    await ledger.settle(customerId, () => ({ entries: [deposit(amount)], outcome: undefined }));
+    await ledger.settle(customerId, () => [deposit(amount)]);
     ctx.status = 201;
     ctx.body = toAccountView(customerId, (await ledger.streams.read(customerId)).events);
   });

@@ -13,7 +13,7 @@ export interface LedgerStore {
    * Decides on the customer's account (folded once, then caught up by id) and appends what
    * was decided; decided again if another writer appended to the same ledger first.
    */
-  settle(customerId: string, decide: (account: Account) => Decision, cause?: string, traceparent?: string): Promise<Decision['outcome']>;
+  settle(customerId: string, decide: (account: Account) => Decision, cause?: string, traceparent?: string): Promise<void>;
 }
 
 export async function createLedgerStore(db: Db): Promise<LedgerStore> {
@@ -25,7 +25,7 @@ export async function createLedgerStore(db: Db): Promise<LedgerStore> {
       return accounts.decide(customerId, (account) => {
         const decision = decide(account);
         const at = new Date().toISOString();
-        const added = decision.entries.map((entry: NewEntry) => ({
+        const added = decision.map((entry: NewEntry) => ({
           ...entry,
           id: randomUUID(),
           at,
@@ -33,7 +33,7 @@ export async function createLedgerStore(db: Db): Promise<LedgerStore> {
         }));
         // Entries that are public facts (a charge, a decline, a refund) go out through the outbox.
         const outbox = added.some((entry) => factOfEntry(entry) !== undefined);
-        return { result: decision.outcome, events: added, options: { ...(cause === undefined ? {} : { cause }), outbox, at } };
+        return { result: undefined, events: added, options: { ...(cause === undefined ? {} : { cause }), outbox, at } };
       });
     },
   };

@@ -9,7 +9,11 @@ export type EventData<N extends EventName> = FromSchema<(typeof catalog)[N]['sch
 export type Topic = (typeof catalog)[EventName]['topic'];
 
 export const EVENT_NAMES = Object.keys(catalog) as EventName[];
-export const TOPICS = [...new Set(EVENT_NAMES.map((name) => catalog[name].topic))] as Topic[];
+
+/** The topics that carry these events: what a service subscribes to, derived from its handler map. */
+export function topicsOf(names: Iterable<string>): Topic[] {
+  return [...new Set([...names].map((name) => catalog[name as EventName].topic))];
+}
 const TYPE_PATTERN = /^eventmart\.([a-z]+\.[a-z]+)\.v1$/;
 
 /** The CloudEvent `type` of an event: `eventmart.order.placed.v1`. */
@@ -54,12 +58,19 @@ function repeatedSku(data: unknown): string | undefined {
   return undefined;
 }
 
-/** An event on its way out: the id is chosen once and kept across re-publish. */
-export interface OutgoingEvent<N extends EventName = EventName> {
-  id: string;
-  name: N;
-  /** The partition key: the order id, or the sku for products. */
-  key: string;
-  data: EventData<N>;
-}
+/**
+ * An event on its way out: the id is chosen once and kept across re-publish. One object type
+ * per event name (the union distributes), so a name always comes with its own data.
+ */
+export type OutgoingEvent<N extends EventName = EventName> = N extends EventName
+  ? {
+      id: string;
+      name: N;
+      /** The partition key: the order id, or the sku for products. */
+      key: string;
+      data: EventData<N>;
+      /** The trace it was decided in: its publish span, and every consumer's, hang under it. */
+      traceparent?: string;
+    }
+  : never;
 export { buildAsyncApi } from './asyncapi';
