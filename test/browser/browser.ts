@@ -5,7 +5,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../../scripts/src/runner/toolchain';
-import { testPorts } from '../../scripts/src/runner/system';
+import { testPorts } from '../../scripts/src/runner/ports';
 
 export const SCREENSHOTS = join(REPO_ROOT, 'artifacts', 'screenshots');
 

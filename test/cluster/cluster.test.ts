@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { subscribe, type PushedEvent } from '../../scripts/src/bench/sse-client';
+import { SERVICE_NAMES, SERVICE_PORTS } from '../../scripts/src/runner/ports';
 import { REPO_ROOT } from '../../scripts/src/runner/toolchain';
 import { call, eventually, orderReaches } from '../support/http';
 import { BROKERS } from '../support/system';
@@ -21,10 +22,10 @@ import { clusterEnv, inPod, kubectl, kubectlJson, run, saveState, start } from '
 
 jest.setTimeout(20 * 60_000);
 
-const SERVICES = ['order', 'payment', 'inventory', 'shipping', 'notification'] as const;
-const ORDER = 'http://127.0.0.1:3000';
-const PAYMENT = 'http://127.0.0.1:3001';
-const PAGE = 'http://127.0.0.1:8080';
+// kind publishes these Services on the host at their own ports (k8s/kind-config.yaml; test/k8s checks it).
+const ORDER = `http://127.0.0.1:${SERVICE_PORTS.order}`;
+const PAYMENT = `http://127.0.0.1:${SERVICE_PORTS.payment}`;
+const PAGE = `http://127.0.0.1:${SERVICE_PORTS.notification}`;
 const TRACES = 'http://127.0.0.1:16686';
 const FINAL = new Set(['DELIVERED', 'CANCELLED']);
 
@@ -49,10 +50,10 @@ async function eventmartPods(expected: Partial<Record<string, number>> = {}): Pr
     'every Eventmart pod Ready with its sidecar',
     async () => {
       const pods = kubectlJson(env, 'get', 'pods', '-n', 'default', '-l', 'app.kubernetes.io/part-of=eventmart').items.filter((p: any) =>
-        (SERVICES as readonly string[]).includes(p.metadata.labels['app.kubernetes.io/name']),
+        (SERVICE_NAMES as readonly string[]).includes(p.metadata.labels['app.kubernetes.io/name']),
       );
       const live = pods.filter((p: any) => !p.metadata.deletionTimestamp);
-      for (const name of SERVICES) {
+      for (const name of SERVICE_NAMES) {
         const mine = live.filter((p: any) => p.metadata.labels['app.kubernetes.io/name'] === name);
         if (mine.length !== (expected[name] ?? 1)) return undefined;
       }
@@ -115,7 +116,7 @@ describe.each(BROKERS)('Eventmart on kind with %s', (broker) => {
   });
 
   test('an order placed on the published port reaches DELIVERED, and the page stream shows its facts', async () => {
-    expect(inPod(env, 'inventory', 3002, 'PUT', '/products/K-1', { name: 'Kettle', price: 2500, available: 100 }).status).toBe(200);
+    expect(inPod(env, 'inventory', SERVICE_PORTS.inventory, 'PUT', '/products/K-1', { name: 'Kettle', price: 2500, available: 100 }).status).toBe(200);
     expect((await call('POST', `${PAYMENT}/accounts/k-alice/deposits`, { amount: 100_000 })).status).toBe(201);
     const seen: PushedEvent[] = [];
     const stop = subscribe(PAGE, (event) => seen.push(event));
@@ -145,11 +146,11 @@ describe.each(BROKERS)('Eventmart on kind with %s', (broker) => {
           const reply = await call('GET', `${TRACES}/api/traces/${order.traceId}`);
           const trace = reply.status === 200 ? reply.body.data[0] : undefined;
           const names = new Set(Object.values(trace?.processes ?? {}).map((p: any) => p.serviceName as string));
-          return SERVICES.every((s) => names.has(s)) ? [...names] : undefined;
+          return SERVICE_NAMES.every((s) => names.has(s)) ? [...names] : undefined;
         },
         60_000,
       );
-      expect(services).toEqual(expect.arrayContaining([...SERVICES]));
+      expect(services).toEqual(expect.arrayContaining(SERVICE_NAMES));
     } finally {
       stop();
     }
@@ -162,7 +163,7 @@ describe.each(BROKERS)('Eventmart on kind with %s', (broker) => {
     const deposit = 50_000;
     const stock = 400;
     const sku = `K-${broker}-${tag}`;
-    expect(inPod(env, 'inventory', 3002, 'PUT', `/products/${sku}`, { name: 'Lamp', price: 700, available: stock }).status).toBe(200);
+    expect(inPod(env, 'inventory', SERVICE_PORTS.inventory, 'PUT', `/products/${sku}`, { name: 'Lamp', price: 700, available: stock }).status).toBe(200);
     for (const c of customers) expect((await call('POST', `${PAYMENT}/accounts/${c}/deposits`, { amount: deposit })).status).toBe(201);
     const ids: string[] = [];
     // The first order is accepted once order's catalog replica has the product (product.changed).
@@ -223,7 +224,7 @@ describe.each(BROKERS)('Eventmart on kind with %s', (broker) => {
 
     // Stock conserved: what is left is what was there less what was sold.
     const sold = orders.reduce((n, o) => n + o.items.reduce((m: number, item: any) => m + item.quantity, 0), 0);
-    const product = inPod(env, 'inventory', 3002, 'GET', `/products/${sku}`).body;
+    const product = inPod(env, 'inventory', SERVICE_PORTS.inventory, 'GET', `/products/${sku}`).body;
     expect(product.available).toBe(stock - sold);
 
     // Money conserved, and each order charged exactly once.
@@ -236,13 +237,8 @@ describe.each(BROKERS)('Eventmart on kind with %s', (broker) => {
     }
 
     // No dead letters anywhere.
-    for (const [service, port] of [
-      ['order', 3000],
-      ['payment', 3001],
-      ['inventory', 3002],
-      ['shipping', 3003],
-    ] as const) {
-      const letters = inPod(env, service, port, 'GET', '/deadletters').body.deadLetters;
+    for (const service of ['order', 'payment', 'inventory', 'shipping'] as const) {
+      const letters = inPod(env, service, SERVICE_PORTS[service], 'GET', '/deadletters').body.deadLetters;
       expect([service, letters]).toEqual([service, []]);
     }
   });

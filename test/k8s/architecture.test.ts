@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { catalog } from '../../services/shared/src/events/catalog';
-import { SERVICES } from '../../scripts/src/runner/system';
+import { SERVICE_PORTS } from '../../scripts/src/runner/ports';
 import { ROOT } from './tools';
 
 const doc = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
@@ -43,7 +43,7 @@ describe('docs/architecture.md', () => {
             .map((e) => e.topic),
         ),
       ].sort();
-    expect(rows).toEqual(Object.entries(SERVICES).map(([name, port]) => ({ name, port, publishes: topicsOf(name).join(', ') || 'nothing' })));
+    expect(rows).toEqual(Object.entries(SERVICE_PORTS).map(([name, port]) => ({ name, port, publishes: topicsOf(name).join(', ') || 'nothing' })));
   });
 
   it('names only files and folders that exist', () => {

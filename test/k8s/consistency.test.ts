@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { SERVICE_NAMES as SERVICE_NAMES_RUN, SERVICE_PORTS, type ServiceName } from '../../scripts/src/runner/ports';
 import { BROADCAST_APPS, BROADCAST_PUBSUB_NAME, BROKERS, DAPR_VERSION, PUBLIC_SERVICES, PUBSUB_NAME, SERVICES, SERVICE_NAMES } from './contract';
 import { KUBERNETES_VERSION, PLATFORM_VARIANTS, ROOT, applyPatches, parseManifests, platformDir, readYaml, scriptVar, type Manifest } from './tools';
 
@@ -521,10 +522,22 @@ describe('the Dockerfile', () => {
 });
 
 describe('the services and the local runner', () => {
-  it('run on the contract ports locally too', async () => {
-    const { SERVICES: runner } = (await import('../../scripts/src/runner/system')) as {
-      SERVICES: Record<string, number>;
-    };
-    expect(runner).toEqual(Object.fromEntries(SERVICE_NAMES.map((n) => [n, SERVICES[n]!.port])));
+  // The contract takes its ports from the runner's table (contract.ts); what can still differ
+  // is which services the runner starts, and the ports the services fall back on themselves.
+  it("are the contract's, each listening by default on its port in the runner's table", () => {
+    expect(sorted(SERVICE_NAMES_RUN)).toEqual(sorted(SERVICE_NAMES));
+    for (const name of SERVICE_NAMES) {
+      const spec = /baseConfigSpec\('([a-z]+)',\s*(\d+)\)/.exec(read(`services/${name}/src/config.ts`));
+      expect({ name, spec: spec && [spec[1], Number(spec[2])] }).toEqual({ name, spec: [name, SERVICE_PORTS[name as ServiceName]] });
+    }
+  });
+
+  it("give the page the order and payment APIs at the runner's ports by default", () => {
+    const config = read('services/notification/src/config.ts');
+    const fallback = (variable: string) => new RegExp(`\\['${variable}', str\\('([^']+)'\\)\\]`).exec(config)?.[1];
+    expect({ order: fallback('ORDER_API_URL'), payment: fallback('PAYMENT_API_URL') }).toEqual({
+      order: `http://localhost:${SERVICE_PORTS.order}`,
+      payment: `http://localhost:${SERVICE_PORTS.payment}`,
+    });
   });
 });

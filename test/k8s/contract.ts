@@ -1,6 +1,9 @@
 // The contract of the services as Kubernetes sees it (shared/design.md and the issue): app
-// ids, HTTP ports and topics. The chart, the Dapr components, skaffold and the local runner
-// are all checked against this one table.
+// ids, HTTP ports and topics. The chart, the Dapr components, skaffold and kind are all
+// checked against this one table; its ports are the local runner's (scripts/src/runner/ports.ts),
+// the one table of ports.
+import { SERVICE_PORTS } from '../../scripts/src/runner/ports';
+
 export interface ServiceContract {
   port: number;
   publishes: readonly string[];
@@ -9,27 +12,27 @@ export interface ServiceContract {
 
 export const SERVICES: Readonly<Record<string, ServiceContract>> = {
   order: {
-    port: 3000,
+    port: SERVICE_PORTS.order,
     publishes: ['orders', 'deadletter-order'],
     subscribes: ['products', 'payments', 'inventory', 'shipments', 'deadletter-order'],
   },
   payment: {
-    port: 3001,
+    port: SERVICE_PORTS.payment,
     publishes: ['payments', 'deadletter-payment'],
     subscribes: ['orders', 'deadletter-payment'],
   },
   inventory: {
-    port: 3002,
+    port: SERVICE_PORTS.inventory,
     publishes: ['products', 'inventory', 'deadletter-inventory'],
     subscribes: ['orders', 'deadletter-inventory'],
   },
   shipping: {
-    port: 3003,
+    port: SERVICE_PORTS.shipping,
     publishes: ['shipments', 'deadletter-shipping'],
     subscribes: ['orders', 'deadletter-shipping'],
   },
   notification: {
-    port: 8080,
+    port: SERVICE_PORTS.notification,
     publishes: ['deadletter-notification'],
     subscribes: ['orders', 'payments', 'inventory', 'products', 'shipments', 'deadletter-notification'],
   },

@@ -2,8 +2,9 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Broker } from '../../scripts/src/runner/infra';
+import { testPorts } from '../../scripts/src/runner/ports';
 import { ProcessGroup } from '../../scripts/src/runner/processes';
-import { startSystem, testPorts, type RunningSystem, type SystemOptions } from '../../scripts/src/runner/system';
+import { startSystem, type RunningSystem, type SystemOptions } from '../../scripts/src/runner/system';
 import { REPO_ROOT } from '../../scripts/src/runner/toolchain';
 
 /** Every broker test runs on both; EVENTMART_BROKERS=kafka narrows a local run while debugging. */

@@ -2,23 +2,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
+import type { InfraPorts } from './ports';
 import type { ProcessGroup } from './processes';
 import { REPO_ROOT, type Toolchain } from './toolchain';
 import { httpOk, portOpen, waitFor } from './wait';
 
 export type Broker = 'kafka' | 'rabbitmq';
-
-export interface InfraPorts {
-  postgres: number;
-  mongo: number;
-  kafka: number;
-  kafkaController: number;
-  rabbitmq: number;
-  rabbitmqDist: number;
-  epmd: number;
-  /** Jaeger: OTLP gRPC (sidecars) and HTTP (services) in, the UI and its API, its health check. */
-  jaeger: { otlpGrpc: number; otlpHttp: number; ui: number; queryGrpc: number; health: number };
-}
 
 /** PostgreSQL refuses to run as root; as root we run it as the `postgres` user the package made. */
 function postgresUser(): { uid: number; gid: number } | undefined {

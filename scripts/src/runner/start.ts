@@ -6,9 +6,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SERVICE_NAMES, standardPorts, type ServiceName } from './ports';
 import { ProcessGroup } from './processes';
 import { seed, SEED_ACCOUNTS, SEED_PRODUCTS } from './seed';
-import { adminTokenFile, defaultDataDir, ensureAdminToken, SERVICE_NAMES, standardPorts, startSystem, type ServiceName } from './system';
+import { adminTokenFile, defaultDataDir, ensureAdminToken, startSystem } from './system';
 
 function parseScale(values: string[]): Partial<Record<ServiceName, number>> {
   const scale: Partial<Record<ServiceName, number>> = {};
@@ -64,11 +65,12 @@ async function main() {
 
   console.log(`starting Eventmart on ${broker} (data in ${values['data-dir']}) …`);
   const adminToken = ensureAdminToken(values['data-dir']);
+  const ports = standardPorts();
   const system = await startSystem({
     broker,
     scale,
     runDir: join(values['data-dir'], broker),
-    ports: standardPorts(),
+    ports,
     group,
     adminToken,
     tracing: { sampling },
@@ -77,12 +79,13 @@ async function main() {
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   if (await seed(system.urls)) console.log(`seeded ${SEED_PRODUCTS.length} products and the customers ${SEED_ACCOUNTS.map((a) => a.customerId).join(', ')}`);
   console.log(`\n\x1b[1mEventmart is ready in ${seconds}s\x1b[0m (broker: ${broker})`);
-  console.log(`  shop page        http://localhost:8080`);
-  console.log(`  order API        http://localhost:3000/orders`);
-  console.log(`  payment API      http://localhost:3001/accounts/<customerId>`);
-  console.log(`  inventory API    http://localhost:3002/products`);
-  console.log(`  shipping API     http://localhost:3003/shipments/<orderId>`);
-  console.log(`  traces (Jaeger)  http://localhost:16686/api/traces/<traceId> (an order's traceId is in GET /orders/<orderId>)`);
+  const at = (port: number) => `http://localhost:${port}`;
+  console.log(`  shop page        ${at(ports.services.notification)}`);
+  console.log(`  order API        ${at(ports.services.order)}/orders`);
+  console.log(`  payment API      ${at(ports.services.payment)}/accounts/<customerId>`);
+  console.log(`  inventory API    ${at(ports.services.inventory)}/products`);
+  console.log(`  shipping API     ${at(ports.services.shipping)}/shipments/<orderId>`);
+  console.log(`  traces (Jaeger)  ${at(ports.jaeger.ui)}/api/traces/<traceId> (an order's traceId is in GET /orders/<orderId>)`);
   console.log(`  dead letters     npm run dlq (admin token in ${adminTokenFile(values['data-dir'])})`);
   console.log(`  full logs        ${logs}/<process>.log (JSON, every level)`);
   for (const replica of system.replicas.filter((r) => r.index > 0)) console.log(`  ${replica.service} replica ${replica.index + 1} on ${replica.url}`);

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { startDatabase, startJaeger, startKafka, startRabbitmq, type Broker, type InfraPorts, type TraceBackend } from './infra';
+import { startDatabase, startJaeger, startKafka, startRabbitmq, type Broker, type TraceBackend } from './infra';
+import { SERVICE_NAMES, type PortPlan, type ServiceName } from './ports';
 import type { ProcessGroup } from './processes';
 import { locateToolchain, REPO_ROOT } from './toolchain';
 import { assertPortsFree, httpOk, waitFor } from './wait';
@@ -28,62 +29,6 @@ export function ensureAdminToken(dataDir: string): string {
 
 /** The sidecar's app health check, as the chart's dapr.io/app-health-* annotations set it. */
 export const APP_HEALTH_FLAGS = ['--enable-app-health-check', '--app-health-check-path=/readyz', '--app-health-probe-interval=3', '--app-health-threshold=3'];
-
-/** The five services: app id = name, with the HTTP port of their first replica. */
-export const SERVICES = {
-  order: 3000,
-  payment: 3001,
-  inventory: 3002,
-  shipping: 3003,
-  notification: 8080,
-} as const;
-export type ServiceName = keyof typeof SERVICES;
-export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
-
-export interface PortPlan extends InfraPorts {
-  services: Record<ServiceName, number>;
-  /** Extra replicas, and every sidecar, take ports from here upwards. */
-  dynamicBase: number;
-}
-
-/** The ports of `npm start`: the contract's service ports and the brokers' usual ones. */
-export function standardPorts(): PortPlan {
-  return {
-    postgres: 15432,
-    mongo: 27017,
-    kafka: 9092,
-    kafkaController: 9093,
-    rabbitmq: 5672,
-    rabbitmqDist: 25672,
-    epmd: 14369,
-    jaeger: { otlpGrpc: 4317, otlpHttp: 4318, ui: 16686, queryGrpc: 16685, health: 13133 },
-    services: { ...SERVICES },
-    // Below Linux's ephemeral range (32768-60999): a port there can be taken at any moment by
-    // an outgoing connection, and a broker or sidecar that finds it taken fails to start.
-    dynamicBase: 20000,
-  };
-}
-
-/**
- * Ports shifted out of the way of a running `npm start`, for tests: one block of 1000 per
- * slot (0-9), all below the ephemeral range, like the standard ones.
- */
-export function testPorts(slot: number): PortPlan {
-  if (!(slot >= 0 && slot <= 9)) throw new Error(`test slot ${slot}: expected 0-9`);
-  const base = 21000 + slot * 1000;
-  return {
-    postgres: base,
-    mongo: base + 1,
-    kafka: base + 2,
-    kafkaController: base + 3,
-    rabbitmq: base + 4,
-    rabbitmqDist: base + 5,
-    epmd: base + 6,
-    jaeger: { otlpGrpc: base + 20, otlpHttp: base + 21, ui: base + 22, queryGrpc: base + 23, health: base + 24 },
-    services: { order: base + 10, payment: base + 11, inventory: base + 12, shipping: base + 13, notification: base + 14 },
-    dynamicBase: base + 100,
-  };
-}
 
 export interface SystemOptions {
   broker: Broker;

@@ -14,7 +14,8 @@
  */
 import { parseArgs } from 'node:util';
 import { call } from '../http';
-import { adminTokenFile, defaultDataDir, readAdminToken, SERVICE_NAMES, SERVICES, type ServiceName } from '../runner/system';
+import { SERVICE_NAMES, SERVICE_PORTS, type ServiceName } from '../runner/ports';
+import { adminTokenFile, defaultDataDir, readAdminToken } from '../runner/system';
 
 interface DeadLetter {
   id: string;
@@ -35,7 +36,7 @@ export async function main(argv: string[], out: (line: string) => void = console
   const token = values.token ?? process.env.EVENTMART_ADMIN_TOKEN ?? readAdminToken(defaultDataDir());
   if (!token) throw new Error(`no admin token: pass --token, set EVENTMART_ADMIN_TOKEN, or run npm start (it writes ${adminTokenFile(defaultDataDir())})`);
   const admin = { headers: { authorization: `Bearer ${token}` } };
-  const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${SERVICES[s]}`])) as Record<ServiceName, string>;
+  const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${SERVICE_PORTS[s]}`])) as Record<ServiceName, string>;
   for (const pair of values.url) {
     const [name, url] = pair.split('=', 2) as [ServiceName, string | undefined];
     if (!SERVICE_NAMES.includes(name) || !url) throw new Error(`--url ${pair}: expected <service>=<url>`);

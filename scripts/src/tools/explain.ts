@@ -14,8 +14,8 @@ import { parseArgs } from 'node:util';
 import { MongoClient, type Db, type Document } from 'mongodb';
 import { createDeadLetterStore, createEventStreamStore } from '@eventmart/shared';
 import { startDatabase } from '../runner/infra';
+import { testPorts } from '../runner/ports';
 import { ProcessGroup } from '../runner/processes';
-import { testPorts } from '../runner/system';
 import { locateToolchain } from '../runner/toolchain';
 
 interface Query {
