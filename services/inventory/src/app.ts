@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
+import { buildOpenApi } from './http/openapi';
 import { productRoutes } from './http/product-routes';
 import type { ProductStore } from './store/product-store';
 
@@ -8,5 +9,5 @@ export interface AppDeps extends ServiceAppDeps {
 }
 
 export function createApp(deps: AppDeps): Koa {
-  return createServiceApp(deps, [productRoutes(deps.products)]);
+  return createServiceApp(deps, { routers: [productRoutes(deps.products)], openApi: buildOpenApi() });
 }

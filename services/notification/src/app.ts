@@ -2,6 +2,7 @@ import type Koa from 'koa';
 import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
 import type { RecentEvents } from './domain/recent-events';
 import type { LiveFeed } from './events/live-feed';
+import { buildOpenApi } from './http/openapi';
 import { pageRoutes, type PageConfig } from './http/page-routes';
 import { streamRoutes, type StreamOptions } from './http/stream-routes';
 
@@ -13,5 +14,8 @@ export interface AppDeps extends ServiceAppDeps {
 }
 
 export function createApp(deps: AppDeps): Koa {
-  return createServiceApp(deps, [streamRoutes(deps.recent, deps.feed, deps.stream, deps.log, deps.metrics), pageRoutes(deps.page)]);
+  return createServiceApp(deps, {
+    routers: [streamRoutes(deps.recent, deps.feed, deps.stream, deps.log, deps.metrics), pageRoutes(deps.page)],
+    openApi: buildOpenApi(),
+  });
 }

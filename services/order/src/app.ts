@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import cors from '@koa/cors';
 import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
+import { buildOpenApi } from './http/openapi';
 import { catalogRoutes, orderRoutes, type OrderRouteDeps } from './http/order-routes';
 
 export type AppDeps = ServiceAppDeps &
@@ -16,5 +17,5 @@ export function createApp(deps: AppDeps): Koa {
     allowHeaders: ['Content-Type', 'Idempotency-Key'],
     exposeHeaders: ['Location'],
   });
-  return createServiceApp(deps, [orderRoutes(deps), catalogRoutes(deps.catalog)], [corsFirst]);
+  return createServiceApp(deps, { routers: [orderRoutes(deps), catalogRoutes(deps.catalog)], openApi: buildOpenApi(), first: [corsFirst] });
 }

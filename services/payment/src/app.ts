@@ -2,6 +2,7 @@ import type Koa from 'koa';
 import cors from '@koa/cors';
 import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
 import { accountRoutes } from './http/account-routes';
+import { buildOpenApi } from './http/openapi';
 import type { LedgerStore } from './store/ledger-store';
 
 export interface AppDeps extends ServiceAppDeps {
@@ -12,5 +13,5 @@ export interface AppDeps extends ServiceAppDeps {
 
 export function createApp(deps: AppDeps): Koa {
   // CORS first in line, so that preflights and error replies carry its headers too.
-  return createServiceApp(deps, [accountRoutes(deps.ledger)], [cors({ origin: deps.corsOrigin })]);
+  return createServiceApp(deps, { routers: [accountRoutes(deps.ledger)], openApi: buildOpenApi(), first: [cors({ origin: deps.corsOrigin })] });
 }

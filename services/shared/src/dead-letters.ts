@@ -38,6 +38,50 @@ export interface DeadLetterStore {
 
 const PAGE_MAX = 1000;
 
+/** The body of POST /deadletters/:id/replay: nothing, or the corrected `data` to replay instead. */
+export const replayRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { data: { description: 'The corrected data; without it the data as received is replayed.' } },
+} as const;
+
+export const replayResultSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'status'],
+  properties: { id: { type: 'string' }, status: { const: 'SUCCESS' } },
+} as const;
+
+const at = { type: 'string', format: 'date-time' } as const;
+
+/** GET /deadletters: a page of DeadLetter, `next` while more follow. */
+export const deadLetterPageSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['deadLetters'],
+  properties: {
+    deadLetters: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'type', 'receivedAt'],
+        properties: {
+          id: { type: 'string' },
+          type: { type: 'string', description: 'The CloudEvent type, as received.' },
+          source: { type: ['string', 'null'], description: 'The app that published it.' },
+          topic: { type: ['string', 'null'] },
+          data: { description: 'As received.' },
+          receivedAt: at,
+          replayedAt: at,
+          replayedData: { description: 'What was replayed, when an operator corrected it.' },
+        },
+      },
+    },
+    next: { type: 'string', description: 'The cursor of the page after this one: `?after=<next>`.' },
+  },
+} as const;
+
 export async function createDeadLetterStore(db: Db): Promise<DeadLetterStore> {
   const letters: Collection<DeadLetter> = db.collection('deadletters');
   await letters.createIndex({ id: 1 }, { unique: true });
@@ -95,11 +139,7 @@ export async function createDeadLetterStore(db: Db): Promise<DeadLetterStore> {
  */
 export function deadLetterRoutes(letters: DeadLetterStore, handlers: EventHandlers, adminToken: string | undefined, log: Logger): Router {
   const router = new Router({ prefix: '/deadletters' });
-  const parseReplay = bodyValidator<{ data?: unknown }>({
-    type: 'object',
-    additionalProperties: false,
-    properties: { data: {} },
-  });
+  const parseReplay = bodyValidator<{ data?: unknown }>(replayRequestSchema);
 
   // An operator's tool, not a public API: every call carries the admin token. (Not "from
   // loopback": everything a sidecar forwards arrives from loopback too.)

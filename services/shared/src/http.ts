@@ -8,6 +8,7 @@ import { deadLetterRoutes, type DeadLetterStore } from './dead-letters';
 import { subscriptionRoutes, type EventHandlers } from './pubsub';
 import type { Logger } from './logger';
 import { activeSpan } from './tracing';
+import { openApiRoutes, type OpenApiDocument } from './openapi';
 
 export interface ServiceAppDeps {
   log: Logger;
@@ -26,13 +27,21 @@ export interface ServiceAppDeps {
   };
 }
 
+export interface ServiceRoutes {
+  /** The service's own routers. */
+  routers: readonly Router[];
+  /** Its OpenAPI document (its http/openapi.ts), served at GET /openapi.json. */
+  openApi: OpenApiDocument;
+  /** Goes before all the rest: CORS, so that preflights and error replies carry its headers too. */
+  first?: readonly Koa.Middleware[];
+}
+
 /**
  * The Koa app every service is: one error handler, JSON bodies (including the sidecar's
- * application/cloudevents+json), health, the Dapr subscription routes and dead letters,
- * then the service's own routers. `first` goes before all of it (CORS, so that preflights
- * and error replies carry its headers too). It never listens: main() does.
+ * application/cloudevents+json), health, its OpenAPI document, the Dapr subscription routes
+ * and dead letters, then the service's own routers. It never listens: main() does.
  */
-export function createServiceApp(deps: ServiceAppDeps, routers: readonly Router[], first: readonly Koa.Middleware[] = []): Koa {
+export function createServiceApp(deps: ServiceAppDeps, { routers, openApi, first = [] }: ServiceRoutes): Koa {
   const { log, readiness, metrics, events } = deps;
   const app = new Koa();
   app.silent = true; // errors are logged once, by errorHandler
@@ -49,7 +58,7 @@ export function createServiceApp(deps: ServiceAppDeps, routers: readonly Router[
       encoding: 'utf-8',
     }),
   );
-  const all = [healthRoutes(readiness, metrics), ...routers];
+  const all = [healthRoutes(readiness, metrics), openApiRoutes(openApi), ...routers];
   if (events) {
     const onDeadLetter = (cloudEvent: Record<string, unknown>) => events.deadLetters.record(cloudEvent);
     const handled = new Counter({

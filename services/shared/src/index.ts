@@ -8,6 +8,7 @@ export * from './pubsub';
 export * from './dead-letters';
 export * from './lifecycle';
 export * from './validate';
+export * from './openapi';
 export * from './service';
 export * from './event-stream';
 export * from './outbox-relay';

@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
+import { buildOpenApi } from './http/openapi';
 import { shipmentRoutes } from './http/shipment-routes';
 import type { ShipmentStore } from './store/shipment-store';
 
@@ -8,5 +9,5 @@ export interface AppDeps extends ServiceAppDeps {
 }
 
 export function createApp(deps: AppDeps): Koa {
-  return createServiceApp(deps, [shipmentRoutes(deps.shipments)]);
+  return createServiceApp(deps, { routers: [shipmentRoutes(deps.shipments)], openApi: buildOpenApi() });
 }

@@ -2,9 +2,11 @@ import Router from '@koa/router';
 import { bodyValidator, HttpError, NotFoundError, ValidationError } from '@eventmart/shared';
 import { productInputSchema, SKU_PATTERN, type ProductInput } from '../domain/product';
 import type { ProductStore } from '../store/product-store';
+import { ifMatchSchema } from './schemas';
 
 const parseProduct = bodyValidator<ProductInput>(productInputSchema);
 const skuPattern = new RegExp(SKU_PATTERN);
+const IF_MATCH = new RegExp(ifMatchSchema.pattern);
 
 export function productRoutes(products: ProductStore): Router {
   const router = new Router({ prefix: '/products' });
@@ -46,7 +48,7 @@ export function productRoutes(products: ProductStore): Router {
 /** The version an If-Match header names (`"7"`, `W/"7"` or `7`); undefined without the header. */
 function ifMatchVersion(header: string): number | undefined {
   if (header === '') return undefined;
-  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(header.trim());
+  const match = IF_MATCH.exec(header.trim());
   if (!match) throw new ValidationError('INVALID_IF_MATCH', 'If-Match must be the product\'s ETag, a version in quotes: "7"');
   return Number(match[1]);
 }

@@ -5,7 +5,7 @@ import Router from '@koa/router';
 const PUBLIC = join(__dirname, '..', '..', 'public');
 
 /** The page's files: a fixed list, so no request path ever reaches the file system. */
-const FILES: Readonly<Record<string, { file: string; type: string }>> = {
+export const PAGE_FILES: Readonly<Record<string, { file: string; type: string }>> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
@@ -22,7 +22,7 @@ export interface PageConfig {
 /** GET / is the shop page (with its script and style); /config.json tells it where the APIs are. */
 export function pageRoutes(config: PageConfig): Router {
   const router = new Router();
-  for (const [path, { file, type }] of Object.entries(FILES)) {
+  for (const [path, { file, type }] of Object.entries(PAGE_FILES)) {
     router.get(path, async (ctx) => {
       ctx.type = type;
       // Small files, read per request: an edited page shows on reload, and nothing is cached stale.

@@ -1,34 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { bodyValidator, ConcurrencyError, currentTraceparent, NotFoundError, UnprocessableError, ValidationError, type Logger } from '@eventmart/shared';
-import { address, quantity, validateEvent } from '@eventmart/shared/events';
+import { validateEvent } from '@eventmart/shared/events';
 import { fold, placeOrder } from '../domain/order';
 import { priceOrder, type OrderRequest } from '../domain/pricing';
 import type { CatalogStore } from '../store/catalog-store';
 import type { OrderStore } from '../store/order-store';
 import { toView, type OrderViews } from '../store/order-views';
+import { idempotencyKeySchema, orderRequestSchema } from './schemas';
 
-const id = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' } as const;
-const parseOrderRequest = bodyValidator<OrderRequest>({
-  type: 'object',
-  additionalProperties: false,
-  required: ['customerId', 'items'],
-  properties: {
-    customerId: id,
-    items: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 100,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['sku', 'quantity'],
-        properties: { sku: id, quantity },
-      },
-    },
-    address,
-  },
-});
+const parseOrderRequest = bodyValidator<OrderRequest>(orderRequestSchema);
 
 export interface OrderRouteDeps {
   store: OrderStore;
@@ -46,7 +27,8 @@ export function orderRoutes({ store, views, catalog, log, orderDeadlineMs }: Ord
   router.post('/', async (ctx) => {
     const request = parseOrderRequest(ctx.request.body);
     const key = ctx.get('Idempotency-Key');
-    if (key.length > 200) throw new ValidationError('VALIDATION_FAILED', 'Idempotency-Key is longer than 200 characters');
+    if (key.length > idempotencyKeySchema.maxLength)
+      throw new ValidationError('VALIDATION_FAILED', `Idempotency-Key is longer than ${idempotencyKeySchema.maxLength} characters`);
     const known = await catalog.find(request.items.map((line) => line.sku));
     const unknown = request.items.map((line) => line.sku).filter((sku) => !known.has(sku));
     if (unknown.length > 0) throw new UnprocessableError('UNKNOWN_SKU', `unknown sku: ${[...new Set(unknown)].join(', ')}`);

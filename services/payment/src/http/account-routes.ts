@@ -2,16 +2,10 @@ import Router from '@koa/router';
 import { bodyValidator, NotFoundError, ValidationError } from '@eventmart/shared';
 import { balanceOf, deposit, type Entry } from '../domain/ledger';
 import type { LedgerStore } from '../store/ledger-store';
+import { customerIdSchema, depositRequestSchema } from './schemas';
 
-const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const parseDeposit = bodyValidator<{ amount: number }>({
-  type: 'object',
-  additionalProperties: false,
-  required: ['amount'],
-  properties: {
-    amount: { type: 'integer', minimum: 1, maximum: 1_000_000_000 },
-  },
-});
+const CUSTOMER_ID = new RegExp(customerIdSchema.pattern);
+const parseDeposit = bodyValidator<{ amount: number }>(depositRequestSchema);
 
 const SHOWN: ReadonlySet<Entry['kind']> = new Set(['deposit', 'charge', 'refund']);
 

@@ -14,7 +14,11 @@ export interface ShipmentStore {
 }
 
 export async function createShipmentStore(db: Db): Promise<ShipmentStore> {
-  const streams = await createEventStreamStore<ShipmentEvent>(db, 'shipment_events');
+  return shipmentStoreOn(await createEventStreamStore<ShipmentEvent>(db, 'shipment_events'));
+}
+
+/** The shipments over their streams, wherever those are kept (in memory, in a component test). */
+export function shipmentStoreOn(streams: EventStreamStore<ShipmentEvent>): ShipmentStore {
   const folds = createFoldCache(streams, emptyShipment, applyShipment);
   return {
     streams,
