@@ -11,6 +11,8 @@ import { createReservationStore, type ReservationEvent } from '../src/store/rese
 const log = pino({ level: 'silent' });
 const SKUS = ['A', 'B', 'C'];
 const STOCK = 4;
+/** A delivery as the sidecar hands it over: a CloudEvent's id, type and data. */
+type Delivery = { id: string; type: string; data: Record<string, unknown> };
 
 /**
  * Inventory's handlers fed generated deliveries: order.placed and order.cancelled for a
@@ -60,7 +62,7 @@ describe('stock handlers under copies, reordering and concurrency', () => {
           for (const [n, pick] of copies.entries()) deliveries.splice((pick * 7 + n) % (deliveries.length + 1), 0, deliveries[pick % deliveries.length]!);
 
           // Deliver in waves of `parallel` at once, as competing replicas would; RETRY is delivered again.
-          const deliver = async (events: typeof deliveries) => {
+          const deliver = async (events: readonly Delivery[]) => {
             const pending = [...events];
             for (let rounds = 0; pending.length > 0 && rounds < 200; rounds++) {
               const wave = pending.splice(0, parallel);
