@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { buildAsyncApi } from '@eventmart/shared/events';
+import { buildAsyncApi } from '@eventmart/shared/events/asyncapi';
 import { REPO_ROOT } from '../runner/toolchain';
 
 export const ASYNCAPI_FILE = join(REPO_ROOT, 'docs', 'asyncapi.yaml');

@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
+import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared/http';
 import { buildOpenApi } from './http/openapi';
 import { productRoutes } from './http/product-routes';
 import type { ProductStore } from './store/product-store';

@@ -1,4 +1,4 @@
-import { baseConfigSpec, readConfig, type BaseConfig } from '@eventmart/shared';
+import { baseConfigSpec, readConfig, type BaseConfig } from '@eventmart/shared/config';
 
 export type Config = BaseConfig;
 

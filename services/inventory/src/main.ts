@@ -1,6 +1,9 @@
 // First: tracing must wrap http and mongodb before anything loads them.
 import '@eventmart/shared/telemetry';
-import { createEventStreamStore, createOutboxRelay, runService, SWEEP_MS } from '@eventmart/shared';
+import { createEventStreamStore } from '@eventmart/shared/event-stream';
+import { createOutboxRelay } from '@eventmart/shared/outbox-relay';
+import { runService } from '@eventmart/shared/service';
+import { SWEEP_MS } from '@eventmart/shared/timers';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { productFacts, reservationFacts } from './events/facts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import pino from 'pino';
-import { dispatch } from '@eventmart/shared';
+import { dispatch } from '@eventmart/shared/pubsub';
 import { cloudEventType } from '@eventmart/shared/events';
 import { memoryEventStreamStore } from '../../shared/test/memory-event-stream';
 import { foldStock, type StockEvent } from '../src/domain/stock';

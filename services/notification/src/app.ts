@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
+import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared/http';
 import type { RecentEvents } from './domain/recent-events';
 import type { LiveFeed } from './events/live-feed';
 import { buildOpenApi } from './http/openapi';

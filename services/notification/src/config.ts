@@ -1,4 +1,4 @@
-import { baseConfigSpec, int, readConfig, str, type BaseConfig } from '@eventmart/shared';
+import { baseConfigSpec, int, readConfig, str, type BaseConfig } from '@eventmart/shared/config';
 
 export interface Config extends BaseConfig {
   /** Base URL of the order API as the browser reaches it. */

@@ -1,6 +1,6 @@
 // First: tracing must wrap http and mongodb before anything loads them.
 import '@eventmart/shared/telemetry';
-import { runService } from '@eventmart/shared';
+import { runService } from '@eventmart/shared/service';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { RecentEvents } from './domain/recent-events';

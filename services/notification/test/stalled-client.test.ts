@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
-import { createLogger } from '@eventmart/shared';
+import { createLogger } from '@eventmart/shared/logger';
 import { createApp } from '../src/app';
 import { RecentEvents } from '../src/domain/recent-events';
 import { createLiveFeed, type LiveFeed } from '../src/events/live-feed';

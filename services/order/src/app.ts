@@ -1,6 +1,6 @@
 import type Koa from 'koa';
 import cors from '@koa/cors';
-import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
+import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared/http';
 import { buildOpenApi } from './http/openapi';
 import { catalogRoutes, orderRoutes, type OrderRouteDeps } from './http/order-routes';
 

@@ -1,4 +1,4 @@
-import { baseConfigSpec, int, readConfig, str, type BaseConfig } from '@eventmart/shared';
+import { baseConfigSpec, int, readConfig, str, type BaseConfig } from '@eventmart/shared/config';
 
 export interface Config extends BaseConfig {
   /** Origin allowed to call the API from a browser (the shop page). */

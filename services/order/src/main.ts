@@ -1,6 +1,8 @@
 // First: tracing must wrap http and mongodb before anything loads them.
 import '@eventmart/shared/telemetry';
-import { createOutboxRelay, runService, SWEEP_MS } from '@eventmart/shared';
+import { createOutboxRelay } from '@eventmart/shared/outbox-relay';
+import { runService } from '@eventmart/shared/service';
+import { SWEEP_MS } from '@eventmart/shared/timers';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { createDeadlines } from './events/deadlines';

@@ -2,7 +2,8 @@
  * `npm run replay`: rebuilds order's read models from the event store. Every view is
  * dropped and written again by folding its stream, so the result is what the events say.
  */
-import { connectMongo, createLogger } from '@eventmart/shared';
+import { createLogger } from '@eventmart/shared/logger';
+import { connectMongo } from '@eventmart/shared/mongo';
 import { loadConfig } from './config';
 import { createOrderStore } from './store/order-store';
 import { createOrderViews } from './store/order-views';

@@ -1,4 +1,4 @@
-import { baseConfigSpec, readConfig, str, type BaseConfig } from '@eventmart/shared';
+import { baseConfigSpec, readConfig, str, type BaseConfig } from '@eventmart/shared/config';
 
 export interface Config extends BaseConfig {
   /** Origin allowed to read accounts from a browser (the shop page). */

@@ -1,5 +1,5 @@
 /** `npm run openapi`: writes docs/openapi/payment.json, this service's HTTP API as src/http/openapi.ts describes it. */
-import { writeOpenApi } from '@eventmart/shared';
+import { writeOpenApi } from '@eventmart/shared/openapi';
 import { buildOpenApi } from './http/openapi';
 
 writeOpenApi('payment', buildOpenApi());

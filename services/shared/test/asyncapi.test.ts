@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ASYNCAPI_FILE, renderAsyncApi } from '../../../scripts/src/asyncapi';
+import { ASYNCAPI_FILE, renderAsyncApi } from '../../../scripts/src/tools/asyncapi';
 import { catalog } from '../src/events';
 
 describe('AsyncAPI document', () => {

@@ -1,4 +1,5 @@
-import { ConcurrencyError, type Commit, type EventStreamStore } from '@eventmart/shared';
+import type { Commit, EventStreamStore } from '@eventmart/shared/event-stream';
+import { ConcurrencyError } from '@eventmart/shared/mongo';
 
 /** MongoDB orders strings by their UTF-8 bytes (no collation), not by locale. */
 const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));

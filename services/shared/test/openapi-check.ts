@@ -10,16 +10,11 @@ import addFormats from 'ajv-formats';
 import type Koa from 'koa';
 import type Router from '@koa/router';
 import { Registry } from 'prom-client';
-import {
-  createLogger,
-  openApiFile,
-  renderOpenApi,
-  type DeadLetter,
-  type DeadLetterStore,
-  type EventHandlers,
-  type OpenApiDocument,
-  type ServiceAppDeps,
-} from '../src';
+import type { DeadLetter, DeadLetterStore } from '@eventmart/shared/dead-letters';
+import type { ServiceAppDeps } from '@eventmart/shared/http';
+import { createLogger } from '@eventmart/shared/logger';
+import { openApiFile, renderOpenApi, type OpenApiDocument } from '@eventmart/shared/openapi';
+import type { EventHandlers } from '@eventmart/shared/pubsub';
 
 const ROOT = join(__dirname, '..', '..', '..');
 

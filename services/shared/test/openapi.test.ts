@@ -1,5 +1,6 @@
 import Router from '@koa/router';
-import { buildOpenApiDocument, createServiceApp, pathParam, ref, type ServiceApi } from '../src';
+import { createServiceApp } from '@eventmart/shared/http';
+import { buildOpenApiDocument, pathParam, ref, type ServiceApi } from '@eventmart/shared/openapi';
 import { compileEverySchema, documentedRoutes, serveDocumented, servedRoutes, serviceDeps, validateOpenApi } from './openapi-check';
 
 const thing = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string' } } };

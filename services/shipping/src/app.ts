@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared';
+import { createServiceApp, type ServiceAppDeps } from '@eventmart/shared/http';
 import { buildOpenApi } from './http/openapi';
 import { shipmentRoutes } from './http/shipment-routes';
 import type { ShipmentStore } from './store/shipment-store';

@@ -1,4 +1,4 @@
-import { baseConfigSpec, int, readConfig, type BaseConfig } from '@eventmart/shared';
+import { baseConfigSpec, int, readConfig, type BaseConfig } from '@eventmart/shared/config';
 
 export interface Config extends BaseConfig {
   dispatchDelayMs: number;

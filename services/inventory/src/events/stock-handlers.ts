@@ -1,4 +1,4 @@
-import type { EventHandlers } from '@eventmart/shared';
+import type { EventHandlers } from '@eventmart/shared/pubsub';
 import { mergeLines, type Reservation } from '../domain/reservation';
 import type { ProductStore } from '../store/product-store';
 import type { ReservationStore } from '../store/reservation-store';

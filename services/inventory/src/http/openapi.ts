@@ -1,4 +1,4 @@
-import { buildOpenApiDocument, headerParam, pathParam, ref, type OpenApiDocument } from '@eventmart/shared';
+import { buildOpenApiDocument, headerParam, pathParam, ref, type OpenApiDocument } from '@eventmart/shared/openapi';
 import { productInputSchema } from '../domain/product';
 import { ifMatchSchema, productListSchema, productSchema, skuSchema } from './schemas';
 

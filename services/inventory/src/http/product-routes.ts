@@ -1,5 +1,6 @@
 import Router from '@koa/router';
-import { bodyValidator, HttpError, NotFoundError, ValidationError } from '@eventmart/shared';
+import { HttpError, NotFoundError, ValidationError } from '@eventmart/shared/errors';
+import { bodyValidator } from '@eventmart/shared/validate';
 import { productInputSchema, SKU_PATTERN, type ProductInput } from '../domain/product';
 import type { ProductStore } from '../store/product-store';
 import { ifMatchSchema } from './schemas';

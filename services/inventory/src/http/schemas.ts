@@ -1,4 +1,4 @@
-import { ref } from '@eventmart/shared';
+import { ref } from '@eventmart/shared/openapi';
 import { catalog } from '@eventmart/shared/events';
 import { SKU_PATTERN } from '../domain/product';
 

@@ -1,4 +1,4 @@
-import { createFoldCache, type EventStreamStore } from '@eventmart/shared';
+import { createFoldCache, type EventStreamStore } from '@eventmart/shared/event-stream';
 import type { Product, ProductInput } from '../domain/product';
 import {
   applyStock,

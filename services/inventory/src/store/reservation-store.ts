@@ -1,4 +1,5 @@
-import { ConcurrencyError, type EventStreamStore } from '@eventmart/shared';
+import type { EventStreamStore } from '@eventmart/shared/event-stream';
+import { ConcurrencyError } from '@eventmart/shared/mongo';
 import { factOf, type Line, type Reservation, type ReservationState } from '../domain/reservation';
 
 export interface ReservationEvent {

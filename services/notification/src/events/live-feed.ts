@@ -1,5 +1,6 @@
 import { cloudEventType, type EventName } from '@eventmart/shared/events';
-import { inSpan, type EventHandlers } from '@eventmart/shared';
+import type { EventHandlers } from '@eventmart/shared/pubsub';
+import { inSpan } from '@eventmart/shared/tracing';
 import type { FeedEvent, RecentEvents } from '../domain/recent-events';
 
 export type Listener = (event: FeedEvent) => void;

@@ -1,4 +1,4 @@
-import { buildOpenApiDocument, headerParam, queryParam, type OpenApiDocument, type Route } from '@eventmart/shared';
+import { buildOpenApiDocument, headerParam, queryParam, type OpenApiDocument, type Route } from '@eventmart/shared/openapi';
 import { PAGE_FILES } from './page-routes';
 import { FEED_EVENTS, feedEventSchema, pageConfigSchema, streamStatsSchema } from './schemas';
 

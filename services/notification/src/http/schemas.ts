@@ -1,4 +1,4 @@
-import { dateTime, ref } from '@eventmart/shared';
+import { dateTime, ref } from '@eventmart/shared/openapi';
 import { catalog, cloudEventType, EVENT_NAMES } from '@eventmart/shared/events';
 
 /** The events the page hears: every one notification consumes. */

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import Router from '@koa/router';
-import { counterOf, gaugeOf, HttpError, type Logger, type Registry } from '@eventmart/shared';
+import { HttpError } from '@eventmart/shared/errors';
+import { counterOf, gaugeOf, type Registry } from '@eventmart/shared/health';
+import type { Logger } from '@eventmart/shared/logger';
 import type { FeedEvent, RecentEvents } from '../domain/recent-events';
 import type { LiveFeed } from '../events/live-feed';
 

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createSerialTask, currentTraceparent, inSpan, retryOnConflict, wakeOnDue, type Logger, type SerialTask } from '@eventmart/shared';
+import type { Logger } from '@eventmart/shared/logger';
+import { retryOnConflict } from '@eventmart/shared/mongo';
+import { createSerialTask, type SerialTask } from '@eventmart/shared/serial-task';
+import { wakeOnDue } from '@eventmart/shared/timers';
+import { currentTraceparent, inSpan } from '@eventmart/shared/tracing';
 import { expire } from '../domain/order';
 import type { OrderStore } from '../store/order-store';
 import type { OrderViews } from '../store/order-views';

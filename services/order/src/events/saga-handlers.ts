@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PoisonEventError, retryOnConflict, type EventHandlers, type InboundEvent } from '@eventmart/shared';
+import { retryOnConflict } from '@eventmart/shared/mongo';
+import { PoisonEventError, type EventHandlers, type InboundEvent } from '@eventmart/shared/pubsub';
 import { react, type FactName, type RecordedEvent } from '../domain/order';
 import type { CatalogStore } from '../store/catalog-store';
 import type { OrderStore } from '../store/order-store';

@@ -1,4 +1,4 @@
-import { buildOpenApiDocument, headerParam, pathParam, queryParam, ref, type OpenApiDocument } from '@eventmart/shared';
+import { buildOpenApiDocument, headerParam, pathParam, queryParam, ref, type OpenApiDocument } from '@eventmart/shared/openapi';
 import {
   catalogSchema,
   idempotencyKeySchema,

@@ -1,6 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import Router from '@koa/router';
-import { bodyValidator, ConcurrencyError, currentTraceparent, NotFoundError, UnprocessableError, ValidationError, type Logger } from '@eventmart/shared';
+import { NotFoundError, UnprocessableError, ValidationError } from '@eventmart/shared/errors';
+import type { Logger } from '@eventmart/shared/logger';
+import { ConcurrencyError } from '@eventmart/shared/mongo';
+import { currentTraceparent } from '@eventmart/shared/tracing';
+import { bodyValidator } from '@eventmart/shared/validate';
 import { validateEvent } from '@eventmart/shared/events';
 import { fold, placeOrder } from '../domain/order';
 import { priceOrder, type OrderRequest } from '../domain/pricing';

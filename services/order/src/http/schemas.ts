@@ -1,4 +1,4 @@
-import { dateTime, enumOf, ref } from '@eventmart/shared';
+import { dateTime, enumOf, ref } from '@eventmart/shared/openapi';
 import { address, catalog, EVENT_NAMES, quantity, type EventName } from '@eventmart/shared/events';
 import { FACTS, type OrderStatus } from '../domain/order';
 

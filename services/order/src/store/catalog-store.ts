@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey } from '@eventmart/shared';
+import { isDuplicateKey } from '@eventmart/shared/mongo';
 import type { EventData } from '@eventmart/shared/events';
 
 export type CatalogEntry = EventData<'product.changed'>;

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { createEventStreamStore, type EventStreamStore } from '@eventmart/shared';
+import { createEventStreamStore, type EventStreamStore } from '@eventmart/shared/event-stream';
 import type { RecordedEvent } from '../domain/order';
 
 /**

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKey, traceIdOf } from '@eventmart/shared';
+import { isDuplicateKey } from '@eventmart/shared/mongo';
+import { traceIdOf } from '@eventmart/shared/tracing';
 import { fold, type Order, type RecordedEvent } from '../domain/order';
 import type { OrderStore } from './order-store';
 

@@ -1,4 +1,4 @@
-import type { Commit } from '@eventmart/shared';
+import type { Commit } from '@eventmart/shared/event-stream';
 import type { EventName, OutgoingEvent } from '@eventmart/shared/events';
 import type { StoredEntry } from '../store/ledger-store';
 

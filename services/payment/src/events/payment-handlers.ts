@@ -1,4 +1,4 @@
-import type { EventHandlers } from '@eventmart/shared';
+import type { EventHandlers } from '@eventmart/shared/pubsub';
 import { decideCharge, decideRefund } from '../domain/ledger';
 import type { LedgerStore } from '../store/ledger-store';
 

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
-import { bodyValidator, NotFoundError, ValidationError } from '@eventmart/shared';
+import { NotFoundError, ValidationError } from '@eventmart/shared/errors';
+import { bodyValidator } from '@eventmart/shared/validate';
 import { balanceOf, deposit, type Entry } from '../domain/ledger';
 import type { LedgerStore } from '../store/ledger-store';
 import { customerIdSchema, depositRequestSchema } from './schemas';

@@ -1,4 +1,4 @@
-import { buildOpenApiDocument, pathParam, ref, type OpenApiDocument } from '@eventmart/shared';
+import { buildOpenApiDocument, pathParam, ref, type OpenApiDocument } from '@eventmart/shared/openapi';
 import { accountSchema, customerIdSchema, depositRequestSchema } from './schemas';
 
 /** The payment service's OpenAPI document: `npm run openapi` writes it to docs/openapi/payment.json; the service serves it at /openapi.json. */

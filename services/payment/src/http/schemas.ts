@@ -1,4 +1,4 @@
-import { dateTime } from '@eventmart/shared';
+import { dateTime } from '@eventmart/shared/openapi';
 import { catalog } from '@eventmart/shared/events';
 
 /** A customer id in a path that opens an account: what account-routes.ts checks and openapi.ts documents. */

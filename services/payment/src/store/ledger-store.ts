@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { createEventStreamStore, createFoldCache, type EventStreamStore } from '@eventmart/shared';
+import { createEventStreamStore, createFoldCache, type EventStreamStore } from '@eventmart/shared/event-stream';
 import { applyEntry, emptyAccount, factOfEntry, type Account, type Decision, type Entry, type NewEntry } from '../domain/ledger';
 
 /** A ledger entry as stored; its place (seq) comes from the commit; the trace it was decided in goes with it. */

@@ -73,4 +73,3 @@ export type OutgoingEvent<N extends EventName = EventName> = N extends EventName
       traceparent?: string;
     }
   : never;
-export { buildAsyncApi } from './asyncapi';

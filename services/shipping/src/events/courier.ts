@@ -1,4 +1,7 @@
-import { createSerialTask, currentTraceparent, inSpan, wakeOnDue, type Logger, type SerialTask } from '@eventmart/shared';
+import type { Logger } from '@eventmart/shared/logger';
+import { createSerialTask, type SerialTask } from '@eventmart/shared/serial-task';
+import { wakeOnDue } from '@eventmart/shared/timers';
+import { currentTraceparent, inSpan } from '@eventmart/shared/tracing';
 import { NEXT_STEP } from '../domain/shipment';
 import type { ShipmentStore } from '../store/shipment-store';
 

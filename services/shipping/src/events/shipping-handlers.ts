@@ -1,4 +1,4 @@
-import type { EventHandlers } from '@eventmart/shared';
+import type { EventHandlers } from '@eventmart/shared/pubsub';
 import type { ShipmentStore } from '../store/shipment-store';
 
 /** Shipping's reactions to orders: remember where to, book on confirmation, drop on cancellation. */

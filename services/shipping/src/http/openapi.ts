@@ -1,4 +1,4 @@
-import { buildOpenApiDocument, pathParam, type OpenApiDocument } from '@eventmart/shared';
+import { buildOpenApiDocument, pathParam, type OpenApiDocument } from '@eventmart/shared/openapi';
 import { shipmentSchema } from './schemas';
 
 /** The shipping service's OpenAPI document: `npm run openapi` writes it to docs/openapi/shipping.json; the service serves it at /openapi.json. */

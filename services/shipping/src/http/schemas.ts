@@ -1,4 +1,4 @@
-import { enumOf } from '@eventmart/shared';
+import { enumOf } from '@eventmart/shared/openapi';
 import { address, catalog } from '@eventmart/shared/events';
 import type { ShipmentState } from '../domain/shipment';
 

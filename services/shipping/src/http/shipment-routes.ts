@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { NotFoundError } from '@eventmart/shared';
+import { NotFoundError } from '@eventmart/shared/errors';
 import type { ShipmentStore } from '../store/shipment-store';
 
 export function shipmentRoutes(store: ShipmentStore): Router {

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { createEventStreamStore, createFoldCache, type EventStreamStore } from '@eventmart/shared';
+import { createEventStreamStore, createFoldCache, type EventStreamStore } from '@eventmart/shared/event-stream';
 import { applyShipment, emptyShipment, factOf, foldShipment, type Shipment, type ShipmentEvent } from '../domain/shipment';
 
 export interface ShipmentStore {
