@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import { CommunicationProtocolEnum, DaprClient } from '@dapr/dapr';
 import { catalog, cloudEventType, eventNameOf, validateEvent, type EventData, type EventName, type OutgoingEvent, topicsOf } from './events';
 import { Counter, type Registry } from 'prom-client';
+import { HttpError } from './errors';
 import type { Logger } from './logger';
 import { activeSpan, currentTraceparent, inSpan, SpanKind } from './tracing';
 
@@ -16,14 +17,6 @@ export interface InboundEvent<N extends EventName = EventName> {
 
 export type EventHandlers = { [N in EventName]?: (event: InboundEvent<N>) => Promise<void> };
 
-/** Thrown by a handler for an event that can never succeed: Dapr drops it to the dead-letter topic. */
-export class PoisonEventError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PoisonEventError';
-  }
-}
-
 export type DeliveryStatus = 'SUCCESS' | 'RETRY' | 'DROP';
 
 /** Where a dropped event lands once Dapr re-publishes it: one topic per consuming app. */
@@ -35,8 +28,9 @@ export function deadLetterTopic(appId: string): string {
  * Runs one CloudEvent through the handlers and says what Dapr should do with it.
  * Success → SUCCESS; not in the catalog, not from the app its catalog entry names as producer
  * (the CloudEvent `source`), received on another topic than the catalog's, failing its schema,
- * or poisoned → DROP (Dapr moves it to the dead-letter topic); anything else (a database
- * outage) → RETRY. `topic` is where it arrived; a replayed dead letter passes where it had.
+ * or poisoned (the handler threw a client error of errors.ts, such as NotFoundError: the
+ * event can never succeed) → DROP (Dapr moves it to the dead-letter topic); anything else (a
+ * database outage) → RETRY. `topic` is where it arrived; a replayed dead letter passes where it had.
  */
 export async function dispatch(handlers: EventHandlers, cloudEvent: unknown, log: Logger, topic?: string): Promise<DeliveryStatus> {
   const envelope = (cloudEvent ?? {}) as { type?: unknown; traceparent?: unknown };
@@ -79,7 +73,7 @@ async function handle(handlers: EventHandlers, cloudEvent: unknown, log: Logger,
     log.debug(context, 'event handled');
     return 'SUCCESS';
   } catch (err) {
-    if (err instanceof PoisonEventError) {
+    if (err instanceof HttpError && err.status < 500) {
       log.warn({ ...context, reason: err.message }, 'event dropped: poisoned');
       return 'DROP';
     }

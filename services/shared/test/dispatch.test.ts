@@ -1,5 +1,6 @@
 import pino from 'pino';
-import { dispatch, PoisonEventError, type EventHandlers } from '../src/pubsub';
+import { NotFoundError } from '../src/errors';
+import { dispatch, type EventHandlers } from '../src/pubsub';
 import { protectedChanges } from '../src/dead-letters';
 import { cloudEventType, eventNameOf, validateEvent } from '../src/events';
 
@@ -30,10 +31,10 @@ describe('dispatch: what Dapr is told', () => {
     expect(await dispatch({}, confirmed, log)).toBe('SUCCESS');
   });
 
-  test('when the handler says the event is poisoned, then DROP; on any other failure, RETRY', async () => {
+  test('when the handler throws a client error (the event can never succeed), then DROP; on any other failure, RETRY', async () => {
     const poisoned: EventHandlers = {
       'order.confirmed': async () => {
-        throw new PoisonEventError('no such order');
+        throw new NotFoundError('ORDER_NOT_FOUND', 'no such order');
       },
     };
     const broken: EventHandlers = {
