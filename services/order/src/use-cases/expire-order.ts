@@ -1,0 +1,35 @@
+import type { Logger } from '@eventmart/shared/logger';
+import { retryOnConflict } from '@eventmart/shared/mongo';
+import { expire } from '../domain/order';
+import { appendDecided, type OrderStore } from '../store/order-store';
+import type { OrderViews } from '../store/order-views';
+
+export interface ExpireOrderDeps {
+  store: OrderStore;
+  views: OrderViews;
+  /** The deadline the order was given, named in the reason. */
+  orderDeadlineMs: number;
+  log: Logger;
+  now?: () => string;
+}
+
+/**
+ * The saga's deadline has passed: an order still PENDING is cancelled (domain `expire`),
+ * by an insert only one replica wins, and the relay publishes order.cancelled, which
+ * compensates. Says whether this call cancelled it.
+ */
+export async function expireOrder(
+  { store, views, orderDeadlineMs, log, now = () => new Date().toISOString() }: ExpireOrderDeps,
+  { orderId, traceparent }: { orderId: string; traceparent: string | undefined },
+): Promise<boolean> {
+  const expired = await retryOnConflict(async () => {
+    const stream = await store.read(orderId);
+    const next = expire(stream.events, orderDeadlineMs);
+    if (next.length === 0) return undefined;
+    const added = await appendDecided(store, orderId, stream.version, next, { outbox: true, at: now(), traceparent });
+    log.warn({ orderId, reason: (next[0]!.data as { reason: string }).reason }, 'order cancelled at its deadline');
+    return [...stream.events, ...added];
+  });
+  if (expired) await views.project(orderId, expired);
+  return expired !== undefined;
+}
