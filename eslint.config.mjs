@@ -41,7 +41,7 @@ export default tseslint.config(
     // A store keeps state in the database: it loads the driver and the store code, never the
     // web framework, the pub/sub adapter or the service shell (services/shared/test/imports.test.ts checks
     // what it loads at run time).
-    files: ['services/*/src/store/**/*.ts', 'services/shared/src/event-stream.ts', 'services/shared/src/mongo.ts'],
+    files: ['services/*/src/store/**/*.ts', 'services/shared/src/event-stream.ts', 'services/shared/src/mongo.ts', 'services/shared/src/dead-letter-store.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

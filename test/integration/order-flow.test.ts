@@ -4,7 +4,7 @@
  * orders placed, and each order's status moves because the other services answered.
  */
 import { MongoClient } from 'mongodb';
-import { createDeadLetterStore } from '../../services/shared/src/dead-letters';
+import { createDeadLetterStore } from '../../services/shared/src/dead-letter-store';
 import type { RunningSystem } from '../../scripts/src/runner/system';
 import { BROKERS, startTestSystem } from '../support/system';
 import { call, eventually, orderReaches } from '../support/http';

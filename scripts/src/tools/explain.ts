@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { MongoClient, type Db, type Document } from 'mongodb';
-import { createDeadLetterStore } from '@eventmart/shared/dead-letters';
+import { createDeadLetterStore } from '@eventmart/shared/dead-letter-store';
 import { createEventStreamStore } from '@eventmart/shared/event-stream';
 import { startDatabase } from '../runner/infra';
 import { testPorts } from '../runner/ports';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Router from '@koa/router';
-import { deadLetterPageSchema, replayRequestSchema, replayResultSchema } from './dead-letters';
+import { deadLetterPageSchema, replayRequestSchema, replayResultSchema } from './dead-letter-routes';
 import { catalog } from './events/catalog';
 import type { EventName } from './events';
 
@@ -103,7 +103,7 @@ const BODY_ERRORS = {
   415: { UNSUPPORTED_MEDIA_TYPE: 'the body is in a charset or encoding the service does not read' },
 };
 
-/** The routes of every service (health.ts, this file's own, and dead-letters.ts for a consumer). */
+/** The routes of every service (health.ts, this file's own, and dead-letter-routes.ts for a consumer). */
 function commonRoutes(deadLetters: boolean): Record<string, Route> {
   const routes: Record<string, Route> = {
     'GET /healthz': {

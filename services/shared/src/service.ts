@@ -3,7 +3,7 @@ import type Koa from 'koa';
 import type { Db } from 'mongodb';
 import { Counter, type Registry } from 'prom-client';
 import type { BaseConfig } from './config';
-import { createDeadLetterStore, type DeadLetterStore } from './dead-letters';
+import { createDeadLetterStore, type DeadLetterStore } from './dead-letter-store';
 import { createMetrics, type Readiness } from './health';
 import { createLifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';

@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import pino from 'pino';
-import { deadLetterRoutes, type DeadLetterStore } from '../src/dead-letters';
+import { deadLetterRoutes } from '../src/dead-letter-routes';
+import type { DeadLetterStore } from '../src/dead-letter-store';
 import { errorHandler } from '../src/errors';
 
 const log = pino({ level: 'silent' });

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { NotFoundError } from '../src/errors';
 import { dispatch, type EventHandlers } from '../src/pubsub';
-import { protectedChanges } from '../src/dead-letters';
+import { protectedChanges } from '../src/replay-dead-letter';
 import { cloudEventType, eventNameOf, validateEvent } from '../src/events';
 
 const log = pino({ level: 'silent' });

@@ -28,6 +28,7 @@ const stores = [
   ),
   'services/shared/dist/event-stream.js',
   'services/shared/dist/mongo.js',
+  'services/shared/dist/dead-letter-store.js',
 ].sort();
 
 describe('imports', () => {

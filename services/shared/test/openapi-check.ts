@@ -10,7 +10,7 @@ import addFormats from 'ajv-formats';
 import type Koa from 'koa';
 import type Router from '@koa/router';
 import { Registry } from 'prom-client';
-import type { DeadLetter, DeadLetterStore } from '@eventmart/shared/dead-letters';
+import type { DeadLetter, DeadLetterStore } from '@eventmart/shared/dead-letter-store';
 import type { ServiceAppDeps } from '@eventmart/shared/http';
 import { createLogger } from '@eventmart/shared/logger';
 import { openApiFile, renderOpenApi, type OpenApiDocument } from '@eventmart/shared/openapi';
@@ -203,7 +203,7 @@ export async function serveDocumented(app: Koa, document: OpenApiDocument) {
 const ADMIN_TOKEN = 'admin-token';
 
 /** Dead letters in memory, with the contract of the MongoDB store that the routes use. */
-function memoryDeadLetters(): DeadLetterStore {
+export function memoryDeadLetters(): DeadLetterStore {
   const letters = new Map<string, DeadLetter>();
   return {
     async record(cloudEvent) {
