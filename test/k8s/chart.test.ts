@@ -88,8 +88,9 @@ describe.each(Object.keys(PROFILES))('the %s rendering', (profile) => {
       const health = Object.fromEntries(APP_HEALTH_FLAGS.map((f) => f.replace(/^--/, 'dapr.io/').split('=')).map(([k, v]) => [k, v ?? 'true']));
       expect(a).toMatchObject(health);
       if (broker === 'kafka') {
-        expect(a['dapr.io/env']).toBe('KAFKA_BROKERS=kafka:9092');
-        expect(a['dapr.io/env-from-secret']).toBeUndefined();
+        expect(a['dapr.io/env']).toBe('KAFKA_BROKERS=kafka:9092,KAFKA_AUTH_TYPE=password');
+        // The SASL user only from the Secret (the injector makes them secretKeyRefs of daprd).
+        expect(a['dapr.io/env-from-secret']).toBe('KAFKA_SASL_USERNAME=kafka:username,KAFKA_SASL_PASSWORD=kafka:password');
       } else {
         expect(a['dapr.io/env-from-secret']).toBe('RABBITMQ_URL=rabbitmq:url');
         expect(a['dapr.io/env']).toBeUndefined();
@@ -106,7 +107,8 @@ describe.each(Object.keys(PROFILES))('the %s rendering', (profile) => {
       expect(env.APP_API_TOKEN.valueFrom.secretKeyRef).toEqual({ name: `eventmart-${name}-app-api-token`, key: 'token' });
       expect(env.ADMIN_TOKEN.valueFrom.secretKeyRef).toEqual({ name: 'eventmart-admin-token', key: 'token' });
       expect(env.PORT.value).toBe(String(SERVICES[name]!.port));
-      expect(env.MONGODB_URL.value).toBe('mongodb://mongodb:27017/?replicaSet=rs0');
+      // The connection string, with the database's user and password, only from its Secret.
+      expect(env.MONGODB_URL.valueFrom.secretKeyRef).toEqual({ name: 'mongodb', key: 'url' });
       expect(env.MONGODB_DB.value).toBe(`eventmart-${name}`);
       // notification subscribes through the broadcast component: every replica gets every event.
       expect(env.PUBSUB_NAME.value).toBe(name === 'notification' ? 'pubsub-broadcast' : 'pubsub');

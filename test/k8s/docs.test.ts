@@ -83,8 +83,8 @@ describe('docs/kubernetes.md', () => {
       ...skaffold.flatMap((c) => c.portForward ?? []).map((f: { localPort: number }) => f.localPort),
       ...forwards.map((f) => Number(f[2])),
     ]);
-    // Inside a pod, not on your machine: Kafka's own address, the sidecar's trace endpoint.
-    const insidePods = [9092, 4317];
+    // Inside a pod, not on your machine: Kafka's own addresses, the sidecar's trace endpoint.
+    const insidePods = [9092, 9094, 4317];
     const used = unique(all(/localhost:(\d+)/g))
       .map(Number)
       .filter((p) => !insidePods.includes(p));

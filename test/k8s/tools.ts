@@ -65,6 +65,21 @@ export function renderChart(set: Record<string, string | number | boolean> = {})
   return result.stdout;
 }
 
+/** `helm template` of charts/eventmart-credentials (the platform's Secrets) for a database. */
+export function renderCredentials(database: 'mongodb' | 'ferretdb'): Manifest[] {
+  const args = ['template', 'eventmart-credentials', 'charts/eventmart-credentials', '--namespace', 'default', '--kube-version', KUBERNETES_VERSION];
+  const result = run(tools().helm, [...args, '--set', `database=${database}`]);
+  if (result.status !== 0) throw new Error(`helm template failed:\n${result.stderr}`);
+  return parseManifests(result.stdout);
+}
+
+/** One key of a rendered Secret, decoded. */
+export const secretValue = (manifests: Manifest[], name: string, key: string): string => {
+  const secret = manifests.find((m) => m.kind === 'Secret' && m.metadata.name === name);
+  if (!secret?.data?.[key]) throw new Error(`no Secret ${name} with ${key}`);
+  return Buffer.from(secret.data[key], 'base64').toString();
+};
+
 /** The values the tests render the chart with: Kafka, RabbitMQ and a scaled-out shape. */
 export const PROFILES: Record<string, Record<string, string | number | boolean>> = {
   kafka: { broker: 'kafka' },

@@ -168,6 +168,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
             tier: 3,
             env: {
               KAFKA_BROKERS: broker === 'kafka' ? brokerAddress : '',
+              // The local broker listens on loopback without authentication (the cluster's asks
+              // for SASL/PLAIN: components/kafka/pubsub.yaml, docs/kubernetes.md).
+              KAFKA_AUTH_TYPE: 'none',
               RABBITMQ_URL: broker === 'rabbitmq' ? brokerAddress : '',
               DAPR_API_TOKEN: daprApiTokens[service],
               APP_API_TOKEN: appApiTokens[service],
