@@ -1,31 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { memoryEventStreamStore } from '../../shared/test/memory-event-stream';
 import { describeOpenApi, exerciseCommonRoutes, serveDocumented, serviceDeps } from '../../shared/test/openapi-check';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { accountOf } from '../src/domain/ledger';
 import { buildOpenApi } from '../src/http/openapi';
-import type { LedgerStore, StoredEntry } from '../src/store/ledger-store';
-
-/** The ledger in memory: what the routes use of it (settle appends what `decide` returns on the account as it stands). */
-function memoryLedger(): LedgerStore {
-  const streams = memoryEventStreamStore<StoredEntry>('ledger');
-  return {
-    streams,
-    async settle(customerId, decide) {
-      const { version, events } = await streams.read(customerId);
-      const at = new Date().toISOString();
-      await streams.append(
-        customerId,
-        version,
-        decide(accountOf(events)).map((entry) => ({ ...entry, id: randomUUID(), at })),
-      );
-    },
-  };
-}
+import { ledgerStoreOn, type StoredEntry } from '../src/store/ledger-store';
 
 function app() {
-  const ledger = memoryLedger();
+  const ledger = ledgerStoreOn(memoryEventStreamStore<StoredEntry>('ledger'));
   const common = serviceDeps('payment', {});
   return { app: createApp({ ...common.deps, ledger, corsOrigin: '*' }), ledger, common };
 }

@@ -1,8 +1,9 @@
 import Router from '@koa/router';
 import { NotFoundError, ValidationError } from '@eventmart/shared/errors';
 import { bodyValidator } from '@eventmart/shared/validate';
-import { balanceOf, deposit, type Entry } from '../domain/ledger';
+import { balanceOf, type Entry } from '../domain/ledger';
 import type { LedgerStore } from '../store/ledger-store';
+import { deposit } from '../use-cases/deposit';
 import { customerIdSchema, depositRequestSchema } from './schemas';
 
 const CUSTOMER_ID = new RegExp(customerIdSchema.pattern);
@@ -33,9 +34,9 @@ export function accountRoutes(ledger: LedgerStore): Router {
     const customerId = ctx.params.customerId!;
     if (!CUSTOMER_ID.test(customerId)) throw new ValidationError('INVALID_CUSTOMER_ID', 'customerId has characters it may not have');
     const { amount } = parseDeposit(ctx.request.body);
-    await ledger.settle(customerId, () => [deposit(amount)]);
+    const entries = await deposit(ledger, { customerId, amount });
     ctx.status = 201;
-    ctx.body = toAccountView(customerId, (await ledger.streams.read(customerId)).events);
+    ctx.body = toAccountView(customerId, entries);
   });
 
   router.get('/:customerId', async (ctx) => {

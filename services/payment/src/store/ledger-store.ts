@@ -17,7 +17,11 @@ export interface LedgerStore {
 }
 
 export async function createLedgerStore(db: Db): Promise<LedgerStore> {
-  const streams = await createEventStreamStore<StoredEntry>(db, 'ledger');
+  return ledgerStoreOn(await createEventStreamStore<StoredEntry>(db, 'ledger'));
+}
+
+/** The ledgers over their streams, wherever those are kept (in memory, in a unit test). */
+export function ledgerStoreOn(streams: EventStreamStore<StoredEntry>): LedgerStore {
   const accounts = createFoldCache(streams, emptyAccount, applyEntry);
   return {
     streams,
