@@ -31,6 +31,13 @@ export class ForbiddenError extends HttpError {
   }
 }
 
+/** The caller's condition (If-Match) no longer holds: it must read again. */
+export class PreconditionFailedError extends HttpError {
+  constructor(code: string, message: string) {
+    super(412, code, message);
+  }
+}
+
 export class NotFoundError extends HttpError {
   constructor(code: string, message: string) {
     super(404, code, message);

@@ -1,8 +1,9 @@
 import Router from '@koa/router';
-import { HttpError, NotFoundError, ValidationError } from '@eventmart/shared/errors';
+import { NotFoundError, ValidationError } from '@eventmart/shared/errors';
 import { bodyValidator } from '@eventmart/shared/validate';
 import { productInputSchema, SKU_PATTERN, type ProductInput } from '../domain/product';
 import type { ProductStore } from '../store/product-store';
+import { setProduct } from '../use-cases/set-product';
 import { ifMatchSchema } from './schemas';
 
 const parseProduct = bodyValidator<ProductInput>(productInputSchema);
@@ -24,22 +25,15 @@ export function productRoutes(products: ProductStore): Router {
   });
 
   /**
-   * Sets name, price and available. `If-Match: "<version>"` (the ETag of GET) makes it
-   * conditional: if an order held stock since that read, the answer is 412 and nothing
-   * changes, so the hold is not overwritten. Without it the change is unconditional.
+   * Sets name, price and available (use-cases/set-product.ts). `If-Match: "<version>"` (the
+   * ETag of GET) makes it conditional: 412 when the product moved on since that read.
    */
   router.put('/:sku', async (ctx) => {
     const sku = ctx.params.sku!;
     if (!skuPattern.test(sku)) throw new ValidationError('INVALID_SKU', `sku must match ${SKU_PATTERN}`);
     const input = parseProduct(ctx.request.body);
-    const expected = ifMatchVersion(ctx.get('If-Match'));
-    const { result, product } = await products.put(sku, input, expected);
-    if (result === 'version-mismatch') {
-      const now = product ? `is at version ${product.version}` : 'does not exist';
-      throw new HttpError(412, 'VERSION_MISMATCH', `product ${sku} ${now}, not ${expected}: read it again`);
-    }
-    // The change is saved with its outbox mark: the relay publishes product.changed.
-    ctx.set('ETag', `"${product!.version}"`);
+    const product = await setProduct(products, { sku, input, expectedVersion: ifMatchVersion(ctx.get('If-Match')) });
+    ctx.set('ETag', `"${product.version}"`);
     ctx.body = product;
   });
 
