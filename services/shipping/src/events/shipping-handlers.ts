@@ -1,16 +1,14 @@
 import type { EventHandlers } from '@eventmart/shared/pubsub';
 import type { ShipmentStore } from '../store/shipment-store';
+import { cancelShipment } from '../use-cases/cancel-shipment';
+import { noteAddress } from '../use-cases/note-address';
+import { shipOrder } from '../use-cases/ship-order';
 
-/** Shipping's reactions to orders: remember where to, book on confirmation, drop on cancellation. */
+/** Shipping's reactions to orders (use-cases/): remember where to, book on confirmation, drop on cancellation. */
 export function createShippingHandlers(store: ShipmentStore, dispatchDelayMs: number): EventHandlers {
   return {
-    'order.placed': async ({ data }) => store.change(data.orderId, (s) => (s.addressed ? undefined : { event: { kind: 'addressed', address: data.address } })),
-    'order.confirmed': async ({ data, traceparent }) => {
-      const traced = traceparent ? { traceparent } : {};
-      await store.change(data.orderId, (s) =>
-        s.state === 'awaiting' ? { event: { kind: 'scheduled', ...traced }, due: Date.now() + dispatchDelayMs } : undefined,
-      );
-    },
-    'order.cancelled': async ({ data }) => store.change(data.orderId, (s) => (s.state === 'awaiting' ? { event: { kind: 'cancelled' } } : undefined)),
+    'order.placed': ({ data }) => noteAddress(store, data),
+    'order.confirmed': ({ data, traceparent }) => shipOrder(store, { ...data, traceparent, dispatchDelayMs }),
+    'order.cancelled': ({ data }) => cancelShipment(store, data),
   };
 }
