@@ -10,6 +10,7 @@ import { memoryCatalog, memoryViews } from './memory-stores';
 
 const TRACE = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const PLACED_AT = new Date('2026-01-01T00:00:00Z');
+const LATER = new Date('2026-01-01T00:05:00Z');
 
 /** An order service's stores in memory, with one order placed (SKU-1 × 2 at 1 250). */
 async function placed() {
@@ -17,7 +18,7 @@ async function placed() {
   const views = memoryViews(store);
   const catalog = memoryCatalog();
   await catalog.apply({ sku: 'SKU-1', name: 'Lamp', price: 1_250, available: 5, version: 1 });
-  const deps = { store, views, catalog, log: pino({ level: 'silent' }), orderDeadlineMs: 60_000, now: () => 'later' };
+  const deps = { store, views, catalog, log: pino({ level: 'silent' }), orderDeadlineMs: 60_000, now: () => LATER };
   const request = { customerId: 'c-1', items: [{ sku: 'SKU-1', quantity: 2 }] };
   const { orderId } = await placeOrder({ ...deps, now: () => PLACED_AT }, { request, idempotencyKey: undefined, traceparent: TRACE });
   const fact = (name: FactName, id = `${name}-1`) => reactToFact(deps, { id, name, data: { orderId, reason: 'why' }, traceparent: undefined });
@@ -79,7 +80,7 @@ describe('expiring an order at its deadline', () => {
     const { deps, orderId, commits } = await placed();
     expect(await expireOrder(deps, { orderId, traceparent: TRACE })).toBe(true);
     expect(await expireOrder(deps, { orderId, traceparent: TRACE })).toBe(false);
-    expect(commits().at(-1)).toMatchObject({ published: false, events: [{ name: 'order.cancelled', traceparent: TRACE, occurredAt: 'later' }] });
+    expect(commits().at(-1)).toMatchObject({ published: false, events: [{ name: 'order.cancelled', traceparent: TRACE, occurredAt: LATER.toISOString() }] });
     expect(await deps.views.get(orderId)).toMatchObject({ status: 'CANCELLED', reason: 'deadline passed: no answer from payment and inventory within 60 s' });
   });
 

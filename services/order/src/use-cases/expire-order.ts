@@ -10,7 +10,7 @@ export interface ExpireOrderDeps {
   /** The deadline the order was given, named in the reason. */
   orderDeadlineMs: number;
   log: Logger;
-  now?: () => string;
+  now?: () => Date;
 }
 
 /**
@@ -19,14 +19,14 @@ export interface ExpireOrderDeps {
  * compensates. Says whether this call cancelled it.
  */
 export async function expireOrder(
-  { store, views, orderDeadlineMs, log, now = () => new Date().toISOString() }: ExpireOrderDeps,
+  { store, views, orderDeadlineMs, log, now = () => new Date() }: ExpireOrderDeps,
   { orderId, traceparent }: { orderId: string; traceparent: string | undefined },
 ): Promise<boolean> {
   const expired = await retryOnConflict(async () => {
     const stream = await store.read(orderId);
     const next = expire(stream.events, orderDeadlineMs);
     if (next.length === 0) return undefined;
-    const added = await appendDecided(store, orderId, stream.version, next, { outbox: true, at: now(), traceparent });
+    const added = await appendDecided(store, orderId, stream.version, next, { outbox: true, at: now().toISOString(), traceparent });
     log.warn({ orderId, reason: (next[0]!.data as { reason: string }).reason }, 'order cancelled at its deadline');
     return [...stream.events, ...added];
   });

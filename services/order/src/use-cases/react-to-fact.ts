@@ -7,7 +7,7 @@ import type { OrderViews } from '../store/order-views';
 export interface ReactToFactDeps {
   store: OrderStore;
   views: OrderViews;
-  now?: () => string;
+  now?: () => Date;
 }
 
 /** What payment, inventory or shipping said about an order: enough to find it and, on a failure, the reason. */
@@ -25,7 +25,7 @@ export interface Fact {
  * delivered); the relay publishes what the order decided. An order nobody placed is
  * NotFoundError: the fact can never apply.
  */
-export async function reactToFact({ store, views, now = () => new Date().toISOString() }: ReactToFactDeps, fact: Fact): Promise<void> {
+export async function reactToFact({ store, views, now = () => new Date() }: ReactToFactDeps, fact: Fact): Promise<void> {
   const { orderId } = fact.data;
   // Another fact about the same order may be appended first: then read again and decide again.
   // The stream as appended to (for the view), or 'copy', or undefined when nothing changed.
@@ -35,7 +35,12 @@ export async function reactToFact({ store, views, now = () => new Date().toISOSt
     if (stream.causes.has(fact.id)) return 'copy'; // the first delivery may have crashed before projecting
     const next = react(stream.events, { name: fact.name, data: fact.data });
     if (next.length === 0) return undefined;
-    const added = await appendDecided(store, orderId, stream.version, next, { cause: fact.id, outbox: true, at: now(), traceparent: fact.traceparent });
+    const added = await appendDecided(store, orderId, stream.version, next, {
+      cause: fact.id,
+      outbox: true,
+      at: now().toISOString(),
+      traceparent: fact.traceparent,
+    });
     return [...stream.events, ...added];
   });
   if (changed) await views.project(orderId, changed === 'copy' ? undefined : changed);
