@@ -122,12 +122,18 @@ export async function startKafka(group: ProcessGroup, tools: Toolchain, dir: str
   return `127.0.0.1:${ports.kafka}`;
 }
 
-/** RabbitMQ with its own epmd, data directory and node name, so nothing of it outlives the run. */
-export async function startRabbitmq(group: ProcessGroup, tools: Toolchain, dir: string, ports: InfraPorts): Promise<string> {
-  mkdirSync(join(dir, 'log'), { recursive: true });
-  writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
+/**
+ * RabbitMQ's settings, here and in the cluster (k8s/rabbitmq/eventmart.conf; test/k8s keeps
+ * them equal). `consumer_timeout`: a delivery not acknowledged within a minute closes its
+ * channel and goes back to its queue, for a consumer nobody reads (see docs/measurements.md,
+ * the broker restart of the fault suite).
+ */
+export const RABBITMQ_CONF = 'log.console.level = warning\nconsumer_timeout = 60000\n';
+
+/** What RabbitMQ's commands need to find the node that `startRabbitmq` started in `dir`. */
+function rabbitmqEnv(dir: string, ports: InfraPorts) {
   const node = `eventmart${ports.rabbitmq}@localhost`;
-  const env = {
+  return {
     HOME: dir,
     ERL_EPMD_PORT: String(ports.epmd),
     RABBITMQ_NODENAME: node,
@@ -140,7 +146,31 @@ export async function startRabbitmq(group: ProcessGroup, tools: Toolchain, dir: 
     RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq'),
     RABBITMQ_LOGS: '-',
   };
-  writeFileSync(join(dir, 'rabbitmq.conf'), 'log.console.level = warning\n');
+}
+
+/**
+ * The queues of the RabbitMQ that `startRabbitmq` started in `dir` that have a consumer. A
+ * message published to a topic before its subscribers' queues exist is dropped by the broker
+ * (an exchange with no queue bound), so a start waits for them (system.ts).
+ */
+export function rabbitmqConsumedQueues(tools: Toolchain, dir: string, ports: InfraPorts): string[] {
+  const out = execFileSync(join(tools.rabbitmqBin, 'rabbitmqctl'), ['-q', 'list_queues', '--no-table-headers', 'name', 'consumers'], {
+    env: { ...process.env, ...rabbitmqEnv(dir, ports) },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return out.split('\n').flatMap((line) => {
+    const [name, consumers] = line.trim().split(/\s+/);
+    return name && Number(consumers) > 0 ? [name] : [];
+  });
+}
+
+/** RabbitMQ with its own epmd, data directory and node name, so nothing of it outlives the run. */
+export async function startRabbitmq(group: ProcessGroup, tools: Toolchain, dir: string, ports: InfraPorts): Promise<string> {
+  mkdirSync(join(dir, 'log'), { recursive: true });
+  writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
+  const env = rabbitmqEnv(dir, ports);
+  writeFileSync(join(dir, 'rabbitmq.conf'), RABBITMQ_CONF);
   const epmd = group.start('epmd', 'epmd', ['-port', String(ports.epmd), '-address', '127.0.0.1'], { tier: 0 });
   await waitFor('epmd', () => portOpen(ports.epmd), 10_000, 250, group.running(epmd));
   const rabbitmq = group.start('rabbitmq', join(tools.rabbitmqBin, 'rabbitmq-server'), [], { env, cwd: dir, tier: 1 });

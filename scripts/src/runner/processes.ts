@@ -114,6 +114,16 @@ export class ProcessGroup {
     return this.started.flatMap(({ name, child }) => (child.pid === undefined || child.exitCode !== null ? [] : [{ name, pid: child.pid }]));
   }
 
+  /**
+   * Sends a signal to the running process of that name and its group, as a fault would: a
+   * SIGKILL is a crash (the process is started again with backoff), SIGSTOP/SIGCONT a hang.
+   */
+  signal(name: string, signal: NodeJS.Signals): void {
+    const entry = this.started.find((s) => s.name === name);
+    if (entry?.child.pid === undefined) throw new Error(`no process ${name} to signal`);
+    signalGroup(entry.child.pid, signal);
+  }
+
   /** Fails as soon as the process exits: a start that died must not pass for a slow one. */
   async running(entry: Started): Promise<never> {
     const code = await entry.exited;

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { startDatabase, startJaeger, startKafka, startRabbitmq, type Broker, type TraceBackend } from './infra';
+import { rabbitmqConsumedQueues, startDatabase, startJaeger, startKafka, startRabbitmq, type Broker, type TraceBackend } from './infra';
 import { SERVICE_NAMES, type PortPlan, type ServiceName } from './ports';
 import type { ProcessGroup } from './processes';
+import { send } from '../http';
 import { locateToolchain, REPO_ROOT } from './toolchain';
 import { assertPortsFree, httpOk, waitFor } from './wait';
 
@@ -76,6 +77,8 @@ export interface RunningSystem {
   /** Where the traces go and can be read, when tracing is on. */
   traces: TraceBackend | undefined;
   group: ProcessGroup;
+  /** The names of a replica's app and sidecar processes in the group. */
+  processesOf(replica: Replica): { app: string; sidecar: string };
   /** Stops one replica (its sidecar, then the app) with SIGTERM, as a scale-down would; returns their exit codes. */
   stopReplica(replica: Replica): Promise<{ sidecar: number | null | undefined; app: number | null | undefined }>;
   /** Starts a stopped replica again, on the same ports, and waits until it is ready. */
@@ -189,6 +192,27 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     }
 
     await Promise.all(replicas.map((replica) => launchers.get(replica)!()));
+    if (broker === 'rabbitmq') {
+      // A sidecar is healthy before its subscriptions hold a queue, and RabbitMQ drops what is
+      // published to a topic no queue is bound to: on a new broker the first product.changed
+      // could miss the order service. Ready means every subscription's queue has a consumer.
+      let missing: string[] = [];
+      await waitFor(
+        'every subscription queue',
+        async () => {
+          const replicaOf = (service: ServiceName) => replicas.find((r) => r.service === service)!;
+          const expected = await Promise.all(SERVICE_NAMES.map((service) => subscriptionQueues(replicaOf(service), daprApiTokens[service])));
+          const consumed = new Set(rabbitmqConsumedQueues(tools, join(runDir, 'rabbitmq'), ports));
+          // Every service subscribes to something: none listed yet is not ready.
+          missing = expected.flatMap((queues, i) => (queues === undefined ? [`${SERVICE_NAMES[i]}'s subscriptions`] : queues.filter((q) => !consumed.has(q))));
+          return missing.length === 0;
+        },
+        90_000,
+        500,
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}: still without a consumer: ${missing.join(', ')}`);
+      });
+    }
 
     const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${ports.services[s]}`])) as Record<ServiceName, string>;
     return {
@@ -201,6 +225,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       adminToken,
       traces,
       group,
+      processesOf: (replica) => ({ app: nameOf(replica), sidecar: `${nameOf(replica)}-dapr` }),
       async stopReplica(replica) {
         const sidecar = await group.stop(`${nameOf(replica)}-dapr`);
         return { sidecar, app: await group.stop(nameOf(replica)) };
@@ -225,4 +250,20 @@ function writeDaprConfiguration(source: string, target: string, traces: TraceBac
   if (traces) configuration.spec.tracing.otel.endpointAddress = traces.otlpGrpc;
   writeFileSync(target, stringify(configuration));
   return target;
+}
+
+/**
+ * The queue of each of a service's subscriptions to the work-queue component (`pubsub`):
+ * `<app>-<topic>`, as its consumerID is the app id. The sidecar's metadata lists them (and
+ * the broadcast ones); undefined while it lists none yet.
+ */
+async function subscriptionQueues(replica: Replica, daprApiToken: string): Promise<string[] | undefined> {
+  const { subscriptions = [] } = await send<{ subscriptions?: Array<{ pubsubname: string; topic: string }> }>(
+    'GET',
+    `http://127.0.0.1:${replica.daprHttpPort}/v1.0/metadata`,
+    undefined,
+    { headers: { 'dapr-api-token': daprApiToken } },
+  );
+  if (subscriptions.length === 0) return undefined;
+  return subscriptions.filter((s) => s.pubsubname === 'pubsub').map((s) => `${replica.service}-${s.topic}`);
 }
