@@ -64,8 +64,13 @@ async function eventmartPods(expected: Partial<Record<string, number>> = {}): Pr
   );
 }
 
+/**
+ * One order of the steady flow. It may take a while while new replicas start on the one node (a
+ * POST took more than the usual 10 s there), and it is not sent again: one the service accepted
+ * after the client gave up would be sold but not counted.
+ */
 async function placeOrder(customerId: string, sku: string, quantity: number): Promise<string> {
-  const placed = await call('POST', `${ORDER}/orders`, { customerId, items: [{ sku, quantity }] });
+  const placed = await call('POST', `${ORDER}/orders`, { customerId, items: [{ sku, quantity }] }, { timeoutMs: 60_000 });
   expect(placed.status).toBe(202);
   return placed.body.orderId as string;
 }

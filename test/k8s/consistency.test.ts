@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { RABBITMQ_CONF } from '../../scripts/src/runner/infra';
 import { SERVICE_NAMES as SERVICE_NAMES_RUN, SERVICE_PORTS, type ServiceName } from '../../scripts/src/runner/ports';
 import { BROADCAST_APPS, BROADCAST_PUBSUB_NAME, BROKERS, DAPR_VERSION, PUBLIC_SERVICES, PUBSUB_NAME, SERVICES, SERVICE_NAMES } from './contract';
 import {
@@ -11,6 +12,7 @@ import {
   PLATFORM_VARIANTS,
   ROOT,
   applyPatches,
+  kustomize,
   parseManifests,
   platformDir,
   readYaml,
@@ -486,6 +488,36 @@ describe('k8s/', () => {
     expect(ports).toEqual([values.mongodbPod.port]);
     // PostgreSQL only on the pod's loopback: nothing but FerretDB beside it reaches it.
     expect(set.spec.template.spec.containers.find((c: { name: string }) => c.name === 'postgres').args).toContain('listen_addresses=127.0.0.1');
+  });
+
+  it("gives the cluster's RabbitMQ the consumer_timeout the local runner's has, from a file in conf.d", () => {
+    // `key = value` lines of a rabbitmq.conf, comments left out.
+    const settings = (conf: string) =>
+      Object.fromEntries(
+        conf
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => line && !line.startsWith('#'))
+          .map((line) => line.split('=').map((part) => part.trim()) as [string, string]),
+      );
+    const cluster = settings(read('k8s/rabbitmq/eventmart.conf'));
+    const local = settings(RABBITMQ_CONF);
+    // The mitigation of stuck deliveries (eventmart.conf says why): the same in both, and short.
+    expect(cluster.consumer_timeout).toBe(local.consumer_timeout);
+    expect(Number(cluster.consumer_timeout)).toBeGreaterThan(0);
+    expect(Number(cluster.consumer_timeout)).toBeLessThanOrEqual(5 * 60_000);
+    // Whatever else the cluster sets, the local runner sets alike.
+    for (const [key, value] of Object.entries(cluster)) expect({ key, value }).toEqual({ key, value: local[key] });
+    // As kustomize renders it: the ConfigMap holds the file, the broker reads it from conf.d.
+    for (const variant of PLATFORM_VARIANTS) {
+      const rendered = parseManifests(kustomize(platformDir('rabbitmq', variant)));
+      const map = rendered.find((m) => m.kind === 'ConfigMap' && m.metadata.name.startsWith('rabbitmq-config'))!;
+      expect(map.data['eventmart.conf']).toBe(read('k8s/rabbitmq/eventmart.conf'));
+      const pod = rendered.find((m) => m.kind === 'StatefulSet' && m.metadata.name === 'rabbitmq')!.spec.template.spec;
+      const volume = pod.volumes.find((v: any) => v.configMap?.name === map.metadata.name);
+      const mount = pod.containers[0].volumeMounts.find((m: any) => m.name === volume.name);
+      expect(mount).toMatchObject({ mountPath: expect.stringMatching(/^\/etc\/rabbitmq\/conf\.d\/[^/]+\.conf$/), subPath: 'eventmart.conf' });
+    }
   });
 
   it('labels the broker and database pods as the NetworkPolicies select them, on the ports they allow', () => {
