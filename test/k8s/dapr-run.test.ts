@@ -51,11 +51,13 @@ describe('dapr.yaml', () => {
       enableAppHealthCheck: common.enableAppHealthCheck ? 'on' : 'off',
       appHealthCheckPath: common.appHealthCheckPath,
       appHealthProbeInterval: String(common.appHealthProbeInterval),
+      appHealthProbeTimeout: String(common.appHealthProbeTimeout),
       appHealthThreshold: String(common.appHealthThreshold),
     }).toEqual({
       enableAppHealthCheck: APP_HEALTH_FLAGS.includes('--enable-app-health-check') ? 'on' : 'off',
       appHealthCheckPath: healthFlags['app-health-check-path'],
       appHealthProbeInterval: healthFlags['app-health-probe-interval'],
+      appHealthProbeTimeout: healthFlags['app-health-probe-timeout'],
       appHealthThreshold: healthFlags['app-health-threshold'],
     });
   });

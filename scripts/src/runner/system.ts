@@ -29,7 +29,16 @@ export function ensureAdminToken(dataDir: string): string {
 }
 
 /** The sidecar's app health check, as the chart's dapr.io/app-health-* annotations set it. */
-export const APP_HEALTH_FLAGS = ['--enable-app-health-check', '--app-health-check-path=/readyz', '--app-health-probe-interval=3', '--app-health-threshold=3'];
+// A probe waits 2 s (Dapr's default is 500 ms): a /readyz that is slow on a loaded machine must
+// not pause the subscriptions, as a paused RabbitMQ subscription strands what it had prefetched
+// until the broker's consumer_timeout (docs/kubernetes.md, troubleshooting).
+export const APP_HEALTH_FLAGS = [
+  '--enable-app-health-check',
+  '--app-health-check-path=/readyz',
+  '--app-health-probe-interval=3',
+  '--app-health-probe-timeout=2000',
+  '--app-health-threshold=3',
+];
 
 export interface SystemOptions {
   broker: Broker;
