@@ -29,15 +29,17 @@ export function ensureAdminToken(dataDir: string): string {
 }
 
 /** The sidecar's app health check, as the chart's dapr.io/app-health-* annotations set it. */
-// A probe waits 2 s (Dapr's default is 500 ms): a /readyz that is slow on a loaded machine must
-// not pause the subscriptions, as a paused RabbitMQ subscription strands what it had prefetched
-// until the broker's consumer_timeout (docs/kubernetes.md, troubleshooting).
+// A probe waits 2 s (Dapr's default is 500 ms) and the subscriptions pause only after 10 failures
+// in a row (30 s): a /readyz that is slow on a loaded machine must not pause them, as Dapr 1.18's
+// pause and resume loses on both brokers (a paused RabbitMQ subscription strands what it had
+// prefetched until the broker's consumer_timeout; on Kafka a quick pause-resume-pause can leave
+// a topic without a consumer). docs/kubernetes.md says more.
 export const APP_HEALTH_FLAGS = [
   '--enable-app-health-check',
   '--app-health-check-path=/readyz',
   '--app-health-probe-interval=3',
   '--app-health-probe-timeout=2000',
-  '--app-health-threshold=3',
+  '--app-health-threshold=10',
 ];
 
 export interface SystemOptions {
@@ -164,7 +166,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
             `--app-port=${appPort}`,
             '--app-protocol=http',
             // No deliveries while the app is not ready (its database is down): the sidecar
-            // asks /readyz every 3 s and pauses the subscriptions after 3 failures in a row.
+            // asks /readyz every 3 s and pauses the subscriptions after 10 failures in a row.
             ...APP_HEALTH_FLAGS,
             `--dapr-http-port=${daprHttpPort}`,
             `--dapr-grpc-port=${daprGrpcPort}`,
