@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Koa from 'koa';
 import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
@@ -94,6 +96,29 @@ export function createServiceApp(deps: ServiceAppDeps, { routers, openApi, first
   }
   for (const router of all) app.use(router.routes()).use(router.allowedMethods());
   return app;
+}
+
+/**
+ * The server's 'clientError' listener. Node's HTTP parser refuses some requests before Koa sees
+ * them (a request line and headers past its 16 KB limit, bytes that are not HTTP) and by default
+ * answers with an empty body: this gives them the `{"error":{"code","message"}}` of every other
+ * refusal.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'HEADERS_TOO_LARGE', 'the request line and headers are larger than the server accepts']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST_TIMEOUT', 'the request did not arrive in time']
+        : [400, 'MALFORMED_REQUEST', 'the request is not valid HTTP'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Names the request's span by its route (`POST /orders/:id/cancel`), as a trace view shows it. */

@@ -8,7 +8,7 @@ import { createMetrics, type Readiness } from './health';
 import { createLifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';
 import { connectMongo, type Database } from './mongo';
-import type { ServiceAppDeps } from './http';
+import { answerClientError, type ServiceAppDeps } from './http';
 import { flushTraces } from './tracing';
 import { createDaprClient, createPublisher, type EventHandlers, type Publisher } from './pubsub';
 
@@ -74,6 +74,7 @@ export async function runService<C extends BaseConfig>(name: string, loadConfig:
     countCommands(mongo, infra.metrics);
     const parts = await build(infra);
     const server = http.createServer(parts.app.callback());
+    server.on('clientError', answerClientError);
     await new Promise<void>((resolve) => server.listen(config.port, resolve));
     parts.start?.();
     lifecycle.listenForShutdown(server, [async () => parts.stop?.(), () => mongo.client.close(), flushTraces]);
