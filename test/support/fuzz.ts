@@ -97,7 +97,7 @@ const headerString = (minLength = 0, maxLength = 60) =>
 const brokenEncoding = fc.constantFrom('%E0%A4%A', '%', '%zz', '%C0%AF', '%FF', '%ED%A0%80', 'a%2', '%%');
 
 /** A value the schema refuses. */
-export function invalidValue(schema: Schema): fc.Arbitrary<unknown> {
+function invalidValue(schema: Schema): fc.Arbitrary<unknown> {
   const wrongType = fc.constantFrom<unknown>(null, true, 'text', 42, 1.5, [], {}, [1, 2], -0.5, 1e308);
   // A schema without a type (a replay's corrected data) takes anything: it has no wrong value.
   const options: fc.Arbitrary<unknown>[] = schema.type ? [wrongType.filter((v) => !hasType(schema, v))] : [];
@@ -141,7 +141,7 @@ export function invalidValue(schema: Schema): fc.Arbitrary<unknown> {
 }
 
 /** The least valid value of a schema, with the known values for names the test watches. */
-export function validValue(schema: Schema, known: KnownValues = {}, name?: string): unknown {
+function validValue(schema: Schema, known: KnownValues = {}, name?: string): unknown {
   switch (schema.type) {
     case 'object':
       return Object.fromEntries((schema.required ?? []).map((n) => [n, validValue(schema.properties?.[n] ?? {}, known, n)]));

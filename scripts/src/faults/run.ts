@@ -52,6 +52,8 @@ export interface FaultOptions {
 export interface FaultResult {
   broker: Broker;
   fault: string;
+  /** Orders sent; each should be accepted (a client retries with its key for two minutes). */
+  orders: number;
   accepted: number;
   final: number;
   /** Of the final ones, cancelled (by a refusal or, when the shop was stuck, by the saga's deadline). */
@@ -215,7 +217,10 @@ export async function runFaults(broker: Broker, options: FaultOptions, log: (lin
   mkdirSync(logs, { recursive: true });
   const runDir = mkdtempSync(join(process.env.EVENTMART_TEST_DIR ?? tmpdir(), 'eventmart-faults-'));
   const group = new ProcessGroup({ kind: 'files', dir: logs });
-  const chosen = Object.entries(faults(options)).filter(([name]) => options.only.length === 0 || options.only.includes(name));
+  const known = faults(options);
+  const unknown = options.only.filter((name) => !(name in known));
+  if (unknown.length > 0) throw new Error(`no fault named ${unknown.join(', ')} (--list names them)`);
+  const chosen = Object.entries(known).filter(([name]) => options.only.length === 0 || options.only.includes(name));
   const system = await startSystem({
     broker,
     runDir,
@@ -255,6 +260,7 @@ export async function runFaults(broker: Broker, options: FaultOptions, log: (lin
       const result = {
         broker,
         fault: name,
+        orders: options.orders,
         accepted: placed.length,
         final,
         cancelled,
@@ -279,7 +285,7 @@ export function row(r: FaultResult): string {
   return [
     r.broker.padEnd(8),
     r.fault.padEnd(28),
-    String(r.accepted).padStart(8),
+    `${r.accepted}/${r.orders}`.padStart(8),
     String(r.final).padStart(5),
     String(r.cancelled).padStart(9),
     String(r.lost).padStart(4),
@@ -290,7 +296,8 @@ export function row(r: FaultResult): string {
   ].join(' | ');
 }
 
-export const failed = (r: FaultResult) => r.lost > 0 || r.doubled > 0 || r.deadLetters > 0 || !r.conserved;
+/** An order never accepted counts against the shop too: a run in which nothing was accepted tested nothing. */
+export const failed = (r: FaultResult) => r.accepted < r.orders || r.lost > 0 || r.doubled > 0 || r.deadLetters > 0 || !r.conserved;
 
 async function main() {
   const { values } = parseArgs({
@@ -318,7 +325,8 @@ async function main() {
     for (const name of Object.keys(faults(options))) console.log(name);
     return;
   }
-  if (!(options.orders >= 1 && options.rate > 0)) throw new Error('--orders and --rate: positive numbers');
+  if (!(options.orders >= 1 && options.rate > 0 && options.settleSeconds > 0 && options.hangSeconds > 0))
+    throw new Error('--orders, --rate, --settle-seconds and --hang-seconds: positive numbers');
   console.log(`${options.orders} orders at ${options.rate}/s through each fault; two order replicas; logs in artifacts/logs/faults-<broker>/`);
   console.log(HEADER);
   const results: FaultResult[] = [];

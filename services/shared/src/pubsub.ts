@@ -73,7 +73,8 @@ async function handle(handlers: EventHandlers, cloudEvent: unknown, log: Logger,
     log.debug(context, 'event handled');
     return 'SUCCESS';
   } catch (err) {
-    if (err instanceof HttpError && err.status < 500) {
+    // A client error can never succeed, except a lost race (409, 412): that one is tried again.
+    if (err instanceof HttpError && err.status < 500 && err.status !== 409 && err.status !== 412) {
       log.warn({ ...context, reason: err.message }, 'event dropped: poisoned');
       return 'DROP';
     }

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { NotFoundError } from '../src/errors';
+import { NotFoundError, PreconditionFailedError } from '../src/errors';
 import { dispatch, type EventHandlers } from '../src/pubsub';
 import { protectedChanges } from '../src/replay-dead-letter';
 import { cloudEventType, eventNameOf, validateEvent } from '../src/events';
@@ -31,7 +31,7 @@ describe('dispatch: what Dapr is told', () => {
     expect(await dispatch({}, confirmed, log)).toBe('SUCCESS');
   });
 
-  test('when the handler throws a client error (the event can never succeed), then DROP; on any other failure, RETRY', async () => {
+  test('when the handler throws a client error (the event can never succeed), then DROP; on a lost race or any other failure, RETRY', async () => {
     const poisoned: EventHandlers = {
       'order.confirmed': async () => {
         throw new NotFoundError('ORDER_NOT_FOUND', 'no such order');
@@ -42,8 +42,14 @@ describe('dispatch: what Dapr is told', () => {
         throw new Error('database down');
       },
     };
+    const raced: EventHandlers = {
+      'order.confirmed': async () => {
+        throw new PreconditionFailedError('VERSION_MISMATCH', 'changed since read');
+      },
+    };
     expect(await dispatch(poisoned, confirmed, log)).toBe('DROP');
     expect(await dispatch(broken, confirmed, log)).toBe('RETRY');
+    expect(await dispatch(raced, confirmed, log)).toBe('RETRY');
   });
 });
 
