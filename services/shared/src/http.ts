@@ -4,7 +4,7 @@ import Koa from 'koa';
 import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { errorHandler } from './errors';
+import { errorHandler, ValidationError } from './errors';
 import { healthRoutes, type Readiness } from './health';
 import { deadLetterRoutes } from './dead-letter-routes';
 import type { DeadLetterStore } from './dead-letter-store';
@@ -61,6 +61,7 @@ export function createServiceApp(deps: ServiceAppDeps, { routers, openApi, first
       encoding: 'utf-8',
     }),
   );
+  app.use(refuseNul);
   const all = [healthRoutes(readiness, metrics), openApiRoutes(openApi), ...routers];
   if (events) {
     const onDeadLetter = (cloudEvent: Record<string, unknown>) => events.deadLetters.record(cloudEvent);
@@ -119,6 +120,25 @@ export function answerClientError(err: Error & { code?: string }, socket: Duplex
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/**
+ * No id or text here holds a NUL character, and PostgreSQL (under FerretDB) fails on one in a
+ * query or a document: a request with one in its path, query or JSON body is refused whole,
+ * before a route or a store sees it. Event deliveries (`/events/…`) are the sidecar's, judged
+ * by dispatch against their schemas, and answered 200.
+ */
+const refuseNul: Koa.Middleware = async (ctx, next) => {
+  if (!ctx.path.startsWith('/events/') && (/%00/i.test(ctx.path) || holdsNul(ctx.query) || holdsNul(ctx.request.body)))
+    throw new ValidationError('NUL_CHARACTER', 'the request holds a NUL character (U+0000), which no field accepts');
+  await next();
+};
+
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, inner]) => key.includes('\0') || holdsNul(inner));
+  return false;
 }
 
 /** Names the request's span by its route (`POST /orders/:id/cancel`), as a trace view shows it. */

@@ -183,7 +183,7 @@ function status(value: string): JsonSchema {
  * validates with: the service's own routes, then /healthz, /readyz, /metrics, /openapi.json
  * and, for a consumer of events, /deadletters. The sidecar's routes (/dapr/subscribe,
  * /events/<topic>) are Dapr's contract, not a public API, and stay out. Every error answer
- * names its codes; every route may answer 500 INTERNAL.
+ * names its codes; every route may answer 400 NUL_CHARACTER and 500 INTERNAL.
  */
 export function buildOpenApiDocument(api: ServiceApi): OpenApiDocument {
   const routes = { ...api.routes, ...commonRoutes(api.deadLetters) };
@@ -221,6 +221,8 @@ function operation(route: Route): Record<string, unknown> {
   const errors: Record<number, Record<string, string>> = {};
   for (const [code, codes] of Object.entries({ ...(route.body ? BODY_ERRORS : {}), 500: { INTERNAL: 'an unexpected failure, logged; no details' } }))
     errors[Number(code)] = { ...codes };
+  // Any route: a NUL in the path, query or body is refused before the route sees it (http.ts).
+  errors[400] = { ...errors[400], NUL_CHARACTER: 'the path, query or body holds a NUL character (U+0000)' };
   for (const [code, codes] of Object.entries(route.errors ?? {})) errors[Number(code)] = { ...errors[Number(code)], ...codes };
   const responses: Record<string, unknown> = {};
   for (const [code, response] of Object.entries(route.responses)) responses[code] = toResponse(response);

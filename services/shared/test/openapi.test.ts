@@ -78,7 +78,9 @@ describe('buildOpenApiDocument', () => {
     expect(replay.responses['400']).toMatchObject({
       content: {
         'application/json': {
-          schema: { properties: { error: { properties: { code: { enum: ['MALFORMED_REQUEST', 'PROTECTED_FIELD_CHANGED', 'VALIDATION_FAILED'] } } } } },
+          schema: {
+            properties: { error: { properties: { code: { enum: ['MALFORMED_REQUEST', 'NUL_CHARACTER', 'PROTECTED_FIELD_CHANGED', 'VALIDATION_FAILED'] } } } },
+          },
         },
       },
     });
