@@ -1,5 +1,5 @@
 // Three suites, one command: `npm test` runs them all.
-//  unit        pure logic and in-process apps (services/*/test), the runner's own parts (scripts/test)
+//  unit        pure logic and in-process apps (services/*/test), the runner's own parts (scripts/test), the fuzzers' generators (test/support)
 //  k8s         the Helm chart, component YAML, kind and skaffold files, checked by real offline tools
 //  integration the real system: daprd sidecars, Kafka and RabbitMQ, FerretDB (test/integration)
 //  browser     the shop page in Debian's Chromium (playwright-core) against the real system (test/browser)
@@ -10,7 +10,11 @@ const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts'
 module.exports = {
   testTimeout: 60_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/services/*/test/**/*.test.ts', '<rootDir>/scripts/test/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/services/*/test/**/*.test.ts', '<rootDir>/scripts/test/**/*.test.ts', '<rootDir>/test/support/**/*.test.ts'],
+    },
     { ...common, displayName: 'k8s', testMatch: ['<rootDir>/test/k8s/**/*.test.ts'] },
     {
       ...common,

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { allTopics } from '@eventmart/shared/events';
 import { RABBITMQ_CONF } from '../../scripts/src/runner/infra';
 import { SERVICE_NAMES as SERVICE_NAMES_RUN, SERVICE_PORTS, type ServiceName } from '../../scripts/src/runner/ports';
 import { BROADCAST_APPS, BROADCAST_PUBSUB_NAME, BROKERS, DAPR_VERSION, PUBLIC_SERVICES, PUBSUB_NAME, SERVICES, SERVICE_NAMES } from './contract';
@@ -160,6 +161,8 @@ describe.each(BROKERS)('components/%s', (broker) => {
       });
     }
     expect(sorted(Object.keys(publishing))).toEqual(sorted(SERVICE_NAMES));
+    // The local Kafka's topics are created before any sidecar starts (runner/infra.ts): all of them.
+    expect(sorted(allTopics())).toEqual(sorted(new Set(Object.values(subscription).flat())));
   });
 
   it('read the broker address from the sidecar environment the chart sets', () => {

@@ -43,6 +43,8 @@ export interface Operation {
 }
 
 export interface FuzzRequest {
+  /** The part made wrong: `path:<name>`, `query:<name>`, `header:<name>`, `body`, `token`, or `none`. */
+  broken: string;
   method: string;
   /** Path and query, percent-encoded as sent (some on purpose wrongly). */
   target: string;
@@ -97,7 +99,7 @@ const headerString = (minLength = 0, maxLength = 60) =>
 const brokenEncoding = fc.constantFrom('%E0%A4%A', '%', '%zz', '%C0%AF', '%FF', '%ED%A0%80', 'a%2', '%%');
 
 /** A value the schema refuses. */
-function invalidValue(schema: Schema): fc.Arbitrary<unknown> {
+export function invalidValue(schema: Schema): fc.Arbitrary<unknown> {
   const wrongType = fc.constantFrom<unknown>(null, true, 'text', 42, 1.5, [], {}, [1, 2], -0.5, 1e308);
   // A schema without a type (a replay's corrected data) takes anything: it has no wrong value.
   const options: fc.Arbitrary<unknown>[] = schema.type ? [wrongType.filter((v) => !hasType(schema, v))] : [];
@@ -141,7 +143,7 @@ function invalidValue(schema: Schema): fc.Arbitrary<unknown> {
 }
 
 /** The least valid value of a schema, with the known values for names the test watches. */
-function validValue(schema: Schema, known: KnownValues = {}, name?: string): unknown {
+export function validValue(schema: Schema, known: KnownValues = {}, name?: string): unknown {
   switch (schema.type) {
     case 'object':
       return Object.fromEntries((schema.required ?? []).map((n) => [n, validValue(schema.properties?.[n] ?? {}, known, n)]));
@@ -289,12 +291,16 @@ function isJson(text: string) {
 export function badRequests(op: Operation, known: KnownValues, adminToken: string): fc.Arbitrary<FuzzRequest> {
   const params = op.parameters.map((p) => ({ p, part: parameterPart(p, known) }));
   const body = op.body && bodyPart(op.body, known);
-  const targets: string[] = [...params.filter(({ part }) => part.bad).map(({ p }) => p.name), ...(body ? ['body'] : []), ...(op.secured ? ['token'] : [])];
+  const targets: string[] = [
+    ...params.filter(({ part }) => part.bad).map(({ p }) => `${p.in}:${p.name}`),
+    ...(body ? ['body'] : []),
+    ...(op.secured ? ['token'] : []),
+  ];
   const wrong = targets.length > 0 ? fc.constantFrom(...targets) : fc.constant(undefined);
   return wrong.chain((target) =>
     fc
       .record({
-        values: fc.tuple(...params.map(({ p, part }) => (p.name === target ? part.bad! : part.good))),
+        values: fc.tuple(...params.map(({ p, part }) => (`${p.in}:${p.name}` === target ? part.bad! : part.good))),
         body: body ? (target === 'body' ? body.bad : fc.constant(body.good)) : fc.constant(undefined),
         token:
           target === 'token'
@@ -317,7 +323,7 @@ export function badRequests(op: Operation, known: KnownValues, adminToken: strin
         });
         if (op.secured && token !== undefined) headers.Authorization = token;
         if (sent) headers['Content-Type'] = sent[0];
-        return { method: op.method, target: query.length ? `${path}?${query.join('&')}` : path, headers, body: sent?.[1] };
+        return { broken: target ?? 'none', method: op.method, target: query.length ? `${path}?${query.join('&')}` : path, headers, body: sent?.[1] };
       }),
   );
 }

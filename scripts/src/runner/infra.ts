@@ -1,7 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
+import { allTopics } from '@eventmart/shared/events';
 import type { InfraPorts } from './ports';
 import type { ProcessGroup } from './processes';
 import { REPO_ROOT, type Toolchain } from './toolchain';
@@ -119,7 +121,26 @@ export async function startKafka(group: ProcessGroup, tools: Toolchain, dir: str
     { tier: 1 },
   );
   await waitFor('kafka', () => portOpen(ports.kafka), 60_000, 250, group.running(kafka));
-  return `127.0.0.1:${ports.kafka}`;
+  const address = `127.0.0.1:${ports.kafka}`;
+  await createTopics(address);
+  return address;
+}
+
+/**
+ * Creates every topic before a sidecar uses it, and waits for their leaders. Left to the broker
+ * to create on first use, the first publishes to a topic fail while its leader is elected: on a
+ * loaded machine enough of them to open the sidecar's publish breaker for 30 s.
+ */
+async function createTopics(address: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'eventmart-runner', brokers: [address], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const topics = allTopics().filter((topic) => !existing.has(topic));
+    if (topics.length > 0) await admin.createTopics({ topics: topics.map((topic) => ({ topic })), waitForLeaders: true, timeout: 30_000 });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /**

@@ -31,26 +31,51 @@ export interface DeadLetterStore {
   count(): Promise<{ waiting: number; replayed: number }>;
 }
 
+/**
+ * The letter a dropped CloudEvent becomes. Dapr always sets an id; a letter without one still
+ * gets its own, never a shared "undefined".
+ */
+export function deadLetterOf(cloudEvent: Record<string, unknown>, receivedAt: Date): DeadLetter {
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  return {
+    id: text(cloudEvent.id) ?? randomUUID(),
+    type: String(cloudEvent.type),
+    source: text(cloudEvent.source),
+    topic: text(cloudEvent.topic),
+    data: cloudEvent.data,
+    receivedAt: receivedAt.toISOString(),
+  };
+}
+
+/**
+ * A letter as the database keeps it: its data (and a correction) as JSON text, because a dropped
+ * event's data can be anything JSON is, and the database cannot hold all of it (FerretDB refuses
+ * nested arrays and a NUL character; MongoDB, keys that start with $). A letter that could not be
+ * stored would be redelivered without end.
+ */
+interface StoredLetter extends Omit<DeadLetter, 'data' | 'replayedData'> {
+  dataJson?: string;
+  replayedDataJson?: string;
+}
+
+const stored = ({ data, ...letter }: DeadLetter): StoredLetter => ({ ...letter, ...(data === undefined ? {} : { dataJson: JSON.stringify(data) }) });
+const read = ({ dataJson, replayedDataJson, ...letter }: StoredLetter): DeadLetter => ({
+  ...letter,
+  data: dataJson === undefined ? undefined : JSON.parse(dataJson),
+  ...(replayedDataJson === undefined ? {} : { replayedData: JSON.parse(replayedDataJson) }),
+});
+
 /** The most letters one page holds. */
 export const DEAD_LETTER_PAGE_MAX = 1000;
 
 export async function createDeadLetterStore(db: Db): Promise<DeadLetterStore> {
-  const letters: Collection<DeadLetter> = db.collection('deadletters');
+  const letters: Collection<StoredLetter> = db.collection('deadletters');
   await letters.createIndex({ id: 1 }, { unique: true });
   await letters.createIndex({ receivedAt: 1, id: 1 });
   return {
     async record(cloudEvent) {
-      const letter: DeadLetter = {
-        // Dapr always sets an id; a letter without one still gets its own, never a shared "undefined".
-        id: typeof cloudEvent.id === 'string' && cloudEvent.id !== '' ? cloudEvent.id : randomUUID(),
-        type: String(cloudEvent.type),
-        source: typeof cloudEvent.source === 'string' ? cloudEvent.source : undefined,
-        topic: typeof cloudEvent.topic === 'string' ? cloudEvent.topic : undefined,
-        data: cloudEvent.data,
-        receivedAt: new Date().toISOString(),
-      };
       try {
-        await letters.insertOne(letter);
+        await letters.insertOne(stored(deadLetterOf(cloudEvent, new Date())));
       } catch (err) {
         if (!isDuplicateKey(err)) throw err; // the same letter twice: keep the first
       }
@@ -65,15 +90,17 @@ export async function createDeadLetterStore(db: Db): Promise<DeadLetterStore> {
         .sort({ receivedAt: 1, id: 1 })
         .limit(size + 1)
         .toArray();
-      const page = found.slice(0, size);
+      const page = found.slice(0, size).map(read);
       const last = page.at(-1);
       return { deadLetters: page, next: found.length > size && last ? `${last.receivedAt}|${last.id}` : undefined };
     },
     async get(id) {
-      return (await letters.findOne({ id }, { projection: { _id: 0 } })) ?? undefined;
+      const letter = await letters.findOne({ id }, { projection: { _id: 0 } });
+      return letter ? read(letter) : undefined;
     },
     async markReplayed(id, replayedData) {
-      await letters.updateOne({ id }, { $set: { replayedAt: new Date().toISOString(), ...(replayedData === undefined ? {} : { replayedData }) } });
+      const correction = replayedData === undefined ? {} : { replayedDataJson: JSON.stringify(replayedData) };
+      await letters.updateOne({ id }, { $set: { replayedAt: new Date().toISOString(), ...correction } });
     },
     async count() {
       const [all, replayed] = await Promise.all([letters.countDocuments({}), letters.countDocuments({ replayedAt: { $exists: true } })]);

@@ -4,7 +4,7 @@ import Koa from 'koa';
 import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { errorHandler, ValidationError } from './errors';
+import { errorHandler, HttpError, ValidationError } from './errors';
 import { healthRoutes, type Readiness } from './health';
 import { deadLetterRoutes } from './dead-letter-routes';
 import type { DeadLetterStore } from './dead-letter-store';
@@ -12,6 +12,7 @@ import { subscriptionRoutes, type EventHandlers } from './pubsub';
 import type { Logger } from './logger';
 import { activeSpan } from './tracing';
 import { openApiRoutes, type OpenApiDocument } from './openapi';
+import { holdsNul } from './validate';
 
 export interface ServiceAppDeps {
   log: Logger;
@@ -51,16 +52,25 @@ export function createServiceApp(deps: ServiceAppDeps, { routers, openApi, first
   for (const middleware of first) app.use(middleware);
   app.use(nameServerSpan);
   app.use(errorHandler(log));
-  app.use(
-    bodyParser({
-      enableTypes: ['json'],
-      // The parser merges this list into its defaults index by index (lodash.merge), so
-      // application/json must stay first or it is replaced.
-      extendTypes: { json: ['application/json', 'application/cloudevents+json'] },
-      jsonLimit: '256kb',
-      encoding: 'utf-8',
-    }),
-  );
+  const json = {
+    enableTypes: ['json' as const],
+    // The parser merges this list into its defaults index by index (lodash.merge), so
+    // application/json must stay first or it is replaced.
+    extendTypes: { json: ['application/json', 'application/cloudevents+json'] },
+    encoding: 'utf-8',
+  };
+  const parseRequest = bodyParser({ ...json, jsonLimit: '256kb' });
+  // The sidecar's deliveries are read up to the 4 MB a sidecar lets a publish be (daprd's
+  // default), so that an oversized event is read, dropped by dispatch and dead-lettered whole;
+  // one that cannot be read at all reaches dispatch without a body and is dropped. Never a 4xx:
+  // Dapr would redeliver it without end.
+  const parseDelivery = bodyParser({
+    ...json,
+    jsonLimit: '4mb',
+    onError: (err, ctx) => log.warn({ err, path: ctx.path }, 'an event delivery that is not JSON or over 4 MB'),
+  });
+  app.use((ctx, next) => (ctx.path.startsWith('/events/') ? parseDelivery(ctx, next) : parseRequest(ctx, next)));
+  app.use(refuseNonJson);
   app.use(refuseNul);
   const all = [healthRoutes(readiness, metrics), openApiRoutes(openApi), ...routers];
   if (events) {
@@ -123,6 +133,18 @@ export function answerClientError(err: Error & { code?: string }, socket: Duplex
 }
 
 /**
+ * Every body the API reads is JSON: a request with a body of another type is refused, before a
+ * route could take it for no body at all (the replay of a dead letter has an optional one) and
+ * answer as if it had not been sent. Event deliveries are judged by dispatch.
+ */
+const refuseNonJson: Koa.Middleware = async (ctx, next) => {
+  const hasBody = (ctx.request.length ?? (ctx.get('Transfer-Encoding') ? Infinity : 0)) > 0;
+  if (!ctx.path.startsWith('/events/') && hasBody && !ctx.is('application/json'))
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `the body must be application/json, not ${ctx.get('Content-Type') || 'untyped'}`);
+  await next();
+};
+
+/**
  * No id or text here holds a NUL character, and PostgreSQL (under FerretDB) fails on one in a
  * query or a document: a request with one in its path, query or JSON body is refused whole,
  * before a route or a store sees it. Event deliveries (`/events/…`) are the sidecar's, judged
@@ -133,13 +155,6 @@ const refuseNul: Koa.Middleware = async (ctx, next) => {
     throw new ValidationError('NUL_CHARACTER', 'the request holds a NUL character (U+0000), which no field accepts');
   await next();
 };
-
-function holdsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\0');
-  if (Array.isArray(value)) return value.some(holdsNul);
-  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, inner]) => key.includes('\0') || holdsNul(inner));
-  return false;
-}
 
 /** Names the request's span by its route (`POST /orders/:id/cancel`), as a trace view shows it. */
 const nameServerSpan: Koa.Middleware = async (ctx, next) => {

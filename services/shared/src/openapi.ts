@@ -100,7 +100,7 @@ export const headerParam = (name: string, schema: JsonSchema, description: strin
 const BODY_ERRORS = {
   400: { MALFORMED_REQUEST: 'the body is not JSON', VALIDATION_FAILED: 'the body does not fit the schema; the message names the field' },
   413: { PAYLOAD_TOO_LARGE: 'the body is over 256 kB' },
-  415: { UNSUPPORTED_MEDIA_TYPE: 'the body is in a charset or encoding the service does not read' },
+  415: { UNSUPPORTED_MEDIA_TYPE: 'the body is not application/json, or in a charset or encoding the service does not read' },
 };
 
 /** The routes of every service (health.ts, this file's own, and dead-letter-routes.ts for a consumer). */

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
 import { CommunicationProtocolEnum, DaprClient } from '@dapr/dapr';
-import { catalog, cloudEventType, eventNameOf, validateEvent, type EventData, type EventName, type OutgoingEvent, topicsOf } from './events';
+import { catalog, cloudEventType, deadLetterTopic, eventNameOf, validateEvent, type EventData, type EventName, type OutgoingEvent, topicsOf } from './events';
 import { Counter, type Registry } from 'prom-client';
 import { HttpError } from './errors';
 import type { Logger } from './logger';
@@ -18,11 +18,6 @@ export interface InboundEvent<N extends EventName = EventName> {
 export type EventHandlers = { [N in EventName]?: (event: InboundEvent<N>) => Promise<void> };
 
 export type DeliveryStatus = 'SUCCESS' | 'RETRY' | 'DROP';
-
-/** Where a dropped event lands once Dapr re-publishes it: one topic per consuming app. */
-export function deadLetterTopic(appId: string): string {
-  return `deadletter-${appId}`;
-}
 
 /**
  * Runs one CloudEvent through the handlers and says what Dapr should do with it.
@@ -137,8 +132,15 @@ export function subscriptionRoutes(options: SubscriptionOptions): Router {
 
   router.post('/events/deadletter', async (ctx) => {
     ctx.status = 200;
+    const cloudEvent: unknown = ctx.request.body;
+    if (cloudEvent === null || typeof cloudEvent !== 'object' || Array.isArray(cloudEvent)) {
+      // Dapr delivers every message as a JSON CloudEvent; this one could not be read (see http.ts).
+      log.error('a dead letter that is not a JSON CloudEvent cannot be kept: dropped');
+      ctx.body = { status: 'DROP' };
+      return;
+    }
     try {
-      await onDeadLetter(ctx.request.body as Record<string, unknown>);
+      await onDeadLetter(cloudEvent as Record<string, unknown>);
       ctx.body = { status: 'SUCCESS' };
     } catch (err) {
       log.error({ err }, 'could not store a dead letter, will retry');

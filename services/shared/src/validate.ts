@@ -16,3 +16,14 @@ export function bodyValidator<T>(schema: JSONSchemaType<T> | object): (body: unk
     throw new ValidationError('VALIDATION_FAILED', `${where} ${first?.message ?? 'is invalid'}`);
   };
 }
+
+/**
+ * Whether a NUL character (U+0000) is anywhere in a value, keys included. No id or text here
+ * holds one, and PostgreSQL (under FerretDB) fails on one in a query or a document.
+ */
+export function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, inner]) => key.includes('\0') || holdsNul(inner));
+  return false;
+}

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { NotFoundError, PreconditionFailedError } from '../src/errors';
 import { dispatch, type EventHandlers } from '../src/pubsub';
 import { protectedChanges } from '../src/replay-dead-letter';
-import { cloudEventType, eventNameOf, validateEvent } from '../src/events';
+import { catalog, cloudEventType, eventNameOf, validateEvent } from '../src/events';
 
 const log = pino({ level: 'silent' });
 const confirmed = { id: 'e-1', type: cloudEventType('order.confirmed'), source: 'order', data: { orderId: 'o-1' } };
@@ -109,5 +109,33 @@ describe('a dead letter correction', () => {
     expect(protectedChanges(placed, { ...placed, customerId: 'someone-else' })).toEqual(['customerId']);
     // Adding an amount that was missing is a change too: a replay must not invent money.
     expect(protectedChanges({ orderId: 'o' }, { orderId: 'o', amount: 5 })).toEqual(['amount']);
+  });
+});
+
+describe('an event is bounded', () => {
+  interface Node {
+    type?: string;
+    maxLength?: number;
+    maxItems?: number;
+    additionalProperties?: boolean;
+    properties?: Record<string, Node>;
+    items?: Node;
+  }
+  /** The paths in a schema where a value could grow without bound. */
+  const unbounded = (schema: Node, at: string): string[] => [
+    ...(schema.type === 'string' && schema.maxLength === undefined ? [`${at}: a string without maxLength`] : []),
+    ...(schema.type === 'array' && schema.maxItems === undefined ? [`${at}: an array without maxItems`] : []),
+    ...(schema.type === 'object' && schema.additionalProperties !== false ? [`${at}: an object open to other properties`] : []),
+    ...Object.entries(schema.properties ?? {}).flatMap(([name, inner]) => unbounded(inner, `${at}.${name}`)),
+    ...(schema.items ? unbounded(schema.items, `${at}[]`) : []),
+  ];
+
+  test('by its schema: every text, list and object of every event has a limit, so an oversized event is an invalid one', () => {
+    expect(Object.entries(catalog).flatMap(([name, entry]) => unbounded(entry.schema as Node, name))).toEqual([]);
+  });
+
+  test('and holds no NUL character (the database refuses one: such an event could never be handled)', async () => {
+    expect(validateEvent('order.confirmed', { orderId: 'o-\u0000' })).toEqual({ ok: false, reason: expect.stringContaining('NUL') });
+    expect(validateEvent('order.cancelled', { orderId: 'o', reason: 'r', 'x\u0000': 1 }).ok).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ import addFormats from 'ajv-formats';
 import type Koa from 'koa';
 import type Router from '@koa/router';
 import { Registry } from 'prom-client';
-import type { DeadLetter, DeadLetterStore } from '@eventmart/shared/dead-letter-store';
+import { deadLetterOf, type DeadLetter, type DeadLetterStore } from '@eventmart/shared/dead-letter-store';
 import type { ServiceAppDeps } from '@eventmart/shared/http';
 import { createLogger } from '@eventmart/shared/logger';
 import { openApiFile, renderOpenApi, type OpenApiDocument } from '@eventmart/shared/openapi';
@@ -216,23 +216,15 @@ export async function serveDocumented(app: Koa, document: OpenApiDocument) {
   return { base, call, uncovered, expectSchema, answeredWith, close };
 }
 
-const ADMIN_TOKEN = 'admin-token';
+export const ADMIN_TOKEN = 'admin-token';
 
 /** Dead letters in memory, with the contract of the MongoDB store that the routes use. */
 export function memoryDeadLetters(): DeadLetterStore {
   const letters = new Map<string, DeadLetter>();
   return {
     async record(cloudEvent) {
-      const id = String(cloudEvent.id);
-      if (!letters.has(id))
-        letters.set(id, {
-          id,
-          type: String(cloudEvent.type),
-          source: cloudEvent.source as string,
-          topic: cloudEvent.topic as string,
-          data: cloudEvent.data,
-          receivedAt: new Date().toISOString(),
-        });
+      const letter = deadLetterOf(cloudEvent, new Date());
+      if (!letters.has(letter.id)) letters.set(letter.id, letter);
     },
     async list({ limit = 1000 } = {}) {
       return { deadLetters: [...letters.values()].slice(0, limit), next: undefined };

@@ -20,6 +20,7 @@ const stockItems = {
   type: 'array',
   description: 'Each sku at most once.',
   minItems: 1,
+  maxItems: 100,
   items: {
     type: 'object',
     additionalProperties: false,
@@ -84,7 +85,7 @@ export const catalog = {
             type: 'object',
             additionalProperties: false,
             required: ['sku', 'name', 'quantity', 'unitPrice'],
-            properties: { sku: id, name: { type: 'string' }, quantity, unitPrice: cents },
+            properties: { sku: id, name: { type: 'string', minLength: 1, maxLength: 200 }, quantity, unitPrice: cents },
           },
         },
         total: cents,

@@ -1,6 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import { catalog } from './catalog';
+import { holdsNul } from '../validate';
 
 export { catalog, address, quantity } from './catalog';
 
@@ -14,6 +15,17 @@ export const EVENT_NAMES = Object.keys(catalog) as EventName[];
 export function topicsOf(names: Iterable<string>): Topic[] {
   return [...new Set([...names].map((name) => catalog[name as EventName].topic))];
 }
+/** Where a dropped event lands once Dapr re-publishes it: one topic per consuming app. */
+export function deadLetterTopic(appId: string): string {
+  return `deadletter-${appId}`;
+}
+
+/** Every topic the apps use: the catalog's, and each consumer's dead letters. */
+export function allTopics(): string[] {
+  const consumers = new Set(EVENT_NAMES.flatMap((name) => catalog[name].consumers as readonly string[]));
+  return [...new Set(EVENT_NAMES.map((name) => catalog[name].topic as string)), ...[...consumers].map(deadLetterTopic)];
+}
+
 const TYPE_PATTERN = /^eventmart\.([a-z]+\.[a-z]+)\.v1$/;
 
 /** The CloudEvent `type` of an event: `eventmart.order.placed.v1`. */
@@ -32,7 +44,8 @@ const ajv = new Ajv({ allErrors: false, strict: true });
 const validators = new Map<EventName, ValidateFunction>(EVENT_NAMES.map((name) => [name, ajv.compile(catalog[name].schema as object)]));
 
 /**
- * Checks `data` against the event's schema, then the one rule a JSON Schema cannot state: lines
+ * Checks `data` against the event's schema, then two rules a JSON Schema cannot state: no text
+ * holds a NUL character (the database refuses one: the event could never be handled), and lines
  * name each sku once (stock is held per sku; two lines of one sku would merge into a hold no
  * event can carry). Returns a readable reason when it does not fit.
  */
@@ -42,6 +55,7 @@ export function validateEvent<N extends EventName>(name: N, data: unknown): { ok
     const [first] = validate.errors ?? [];
     return { ok: false, reason: first ? `${first.instancePath || '(root)'} ${first.message}` : 'invalid' };
   }
+  if (holdsNul(data)) return { ok: false, reason: 'holds a NUL character (U+0000), which no field accepts' };
   const repeated = repeatedSku(data);
   if (repeated !== undefined) return { ok: false, reason: `/items name sku ${repeated} more than once` };
   return { ok: true, data: data as EventData<N> };
