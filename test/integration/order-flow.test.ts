@@ -294,6 +294,10 @@ describe.each(BROKERS)('order flow on %s', (broker) => {
       await store.markReplayed('odd', [[data]]);
       expect(await store.get('odd')).toMatchObject({ data, replayedData: [[data]], replayedAt: expect.any(String) });
       expect((await store.list()).deadLetters.map((letter) => letter.data)).toEqual([data]);
+      // A letter stored before the data was kept as JSON text still reads whole.
+      const older = client.db(`older_${broker}`);
+      await older.collection('deadletters').insertOne({ id: 'old', type: 't', data: { orderId: 'o-1' }, receivedAt: new Date().toISOString() });
+      expect((await (await createDeadLetterStore(older)).get('old'))?.data).toEqual({ orderId: 'o-1' });
     } finally {
       await client.close();
     }

@@ -36,10 +36,10 @@ const subscribersOf = (topic: Topic) =>
 const consumersOf = (name: EventName) => [...catalog[name].consumers] as ServiceName[];
 const schemaOf = (name: EventName) => catalog[name].schema as unknown as Schema;
 
-/** `data` with a NUL inside its first text field (every event has one: an id). */
-function withNul(data: Record<string, unknown>): Record<string, unknown> {
-  const [field, value] = Object.entries(data).find(([, v]) => typeof v === 'string')!;
-  return { ...data, [field]: `${String(value)}\u0000` };
+/** `data` with its first text field (every event has one: an id) set to `text`. */
+function withText(data: Record<string, unknown>, text: string): Record<string, unknown> {
+  const [field] = Object.entries(data).find(([, v]) => typeof v === 'string')!;
+  return { ...data, [field]: text };
 }
 
 /** Bad events; `known` puts the ids whose state the test watches into the data that is otherwise valid. */
@@ -59,8 +59,8 @@ export function badEvents(known: KnownValues): fc.Arbitrary<Omit<BadEvent, 'id'>
       ),
       fc
         .tuple(name, fc.integer({ min: 300_000, max: 600_000 }))
-        .map(([n, size]) => ({ kind: 'oversized', ...asPublished(n, { ...valid(n), pad: 'x'.repeat(size) }) })),
-      name.map((n) => ({ kind: 'NUL in data', ...asPublished(n, withNul(valid(n))) })),
+        .map(([n, size]) => ({ kind: 'oversized', ...asPublished(n, withText(valid(n), 'x'.repeat(size))) })),
+      name.map((n) => ({ kind: 'NUL in data', ...asPublished(n, withText(valid(n), 'A\u0000')) })),
       fc
         .tuple(name, fc.constantFrom<string>(...SERVICE_NAMES, 'stranger'))
         .filter(([n, source]) => source !== catalog[n].producer)

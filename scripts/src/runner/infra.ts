@@ -132,15 +132,30 @@ export async function startKafka(group: ProcessGroup, tools: Toolchain, dir: str
  * loaded machine enough of them to open the sidecar's publish breaker for 30 s.
  */
 async function createTopics(address: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'eventmart-runner', brokers: [address], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const topics = allTopics().filter((topic) => !existing.has(topic));
-    if (topics.length > 0) await admin.createTopics({ topics: topics.map((topic) => ({ topic })), waitForLeaders: true, timeout: 30_000 });
-  } finally {
-    await admin.disconnect();
-  }
+  let last: unknown;
+  // A broker that has just opened its port may not serve metadata yet: try again until it does.
+  await waitFor(
+    'kafka topics',
+    async () => {
+      const admin = new Kafka({ clientId: 'eventmart-runner', brokers: [address], logLevel: logLevel.NOTHING }).admin();
+      try {
+        await admin.connect();
+        const existing = new Set(await admin.listTopics());
+        const topics = allTopics().filter((topic) => !existing.has(topic));
+        if (topics.length > 0) await admin.createTopics({ topics: topics.map((topic) => ({ topic })), waitForLeaders: true, timeout: 10_000 });
+        return true;
+      } catch (err) {
+        last = err;
+        return false;
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    90_000,
+    1_000,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}: ${String(last)}`);
+  });
 }
 
 /**

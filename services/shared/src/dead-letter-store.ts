@@ -56,12 +56,15 @@ export function deadLetterOf(cloudEvent: Record<string, unknown>, receivedAt: Da
 interface StoredLetter extends Omit<DeadLetter, 'data' | 'replayedData'> {
   dataJson?: string;
   replayedDataJson?: string;
+  /** Letters stored before the JSON text kept their data as a document. */
+  data?: unknown;
+  replayedData?: unknown;
 }
 
-const stored = ({ data, ...letter }: DeadLetter): StoredLetter => ({ ...letter, ...(data === undefined ? {} : { dataJson: JSON.stringify(data) }) });
-const read = ({ dataJson, replayedDataJson, ...letter }: StoredLetter): DeadLetter => ({
+const toStored = ({ data, ...letter }: DeadLetter): StoredLetter => ({ ...letter, ...(data === undefined ? {} : { dataJson: JSON.stringify(data) }) });
+const fromStored = ({ dataJson, replayedDataJson, ...letter }: StoredLetter): DeadLetter => ({
   ...letter,
-  data: dataJson === undefined ? undefined : JSON.parse(dataJson),
+  data: dataJson === undefined ? letter.data : JSON.parse(dataJson),
   ...(replayedDataJson === undefined ? {} : { replayedData: JSON.parse(replayedDataJson) }),
 });
 
@@ -75,7 +78,7 @@ export async function createDeadLetterStore(db: Db): Promise<DeadLetterStore> {
   return {
     async record(cloudEvent) {
       try {
-        await letters.insertOne(stored(deadLetterOf(cloudEvent, new Date())));
+        await letters.insertOne(toStored(deadLetterOf(cloudEvent, new Date())));
       } catch (err) {
         if (!isDuplicateKey(err)) throw err; // the same letter twice: keep the first
       }
@@ -90,13 +93,13 @@ export async function createDeadLetterStore(db: Db): Promise<DeadLetterStore> {
         .sort({ receivedAt: 1, id: 1 })
         .limit(size + 1)
         .toArray();
-      const page = found.slice(0, size).map(read);
+      const page = found.slice(0, size).map(fromStored);
       const last = page.at(-1);
       return { deadLetters: page, next: found.length > size && last ? `${last.receivedAt}|${last.id}` : undefined };
     },
     async get(id) {
       const letter = await letters.findOne({ id }, { projection: { _id: 0 } });
-      return letter ? read(letter) : undefined;
+      return letter ? fromStored(letter) : undefined;
     },
     async markReplayed(id, replayedData) {
       const correction = replayedData === undefined ? {} : { replayedDataJson: JSON.stringify(replayedData) };

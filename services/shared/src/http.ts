@@ -8,7 +8,7 @@ import { errorHandler, HttpError, ValidationError } from './errors';
 import { healthRoutes, type Readiness } from './health';
 import { deadLetterRoutes } from './dead-letter-routes';
 import type { DeadLetterStore } from './dead-letter-store';
-import { subscriptionRoutes, type EventHandlers } from './pubsub';
+import { sameSecret, subscriptionRoutes, type EventHandlers } from './pubsub';
 import type { Logger } from './logger';
 import { activeSpan } from './tracing';
 import { openApiRoutes, type OpenApiDocument } from './openapi';
@@ -60,7 +60,7 @@ export function createServiceApp(deps: ServiceAppDeps, { routers, openApi, first
     encoding: 'utf-8',
   };
   const parseRequest = bodyParser({ ...json, jsonLimit: '256kb' });
-  // The sidecar's deliveries are read up to the 4 MB a sidecar lets a publish be (daprd's
+  // The sidecar's deliveries (its token checked here, before reading) are read up to the 4 MB a sidecar lets a publish be (daprd's
   // default), so that an oversized event is read, dropped by dispatch and dead-lettered whole;
   // one that cannot be read at all reaches dispatch without a body and is dropped. Never a 4xx:
   // Dapr would redeliver it without end.
@@ -69,7 +69,9 @@ export function createServiceApp(deps: ServiceAppDeps, { routers, openApi, first
     jsonLimit: '4mb',
     onError: (err, ctx) => log.warn({ err, path: ctx.path }, 'an event delivery that is not JSON or over 4 MB'),
   });
-  app.use((ctx, next) => (ctx.path.startsWith('/events/') ? parseDelivery(ctx, next) : parseRequest(ctx, next)));
+  const fromSidecar = (ctx: Koa.Context) =>
+    events !== undefined && ctx.path.startsWith('/events/') && (!events.appApiToken || sameSecret(ctx.get('dapr-api-token'), events.appApiToken));
+  app.use((ctx, next) => (fromSidecar(ctx) ? parseDelivery(ctx, next) : parseRequest(ctx, next)));
   app.use(refuseNonJson);
   app.use(refuseNul);
   const all = [healthRoutes(readiness, metrics), openApiRoutes(openApi), ...routers];
@@ -138,7 +140,7 @@ export function answerClientError(err: Error & { code?: string }, socket: Duplex
  * answer as if it had not been sent. Event deliveries are judged by dispatch.
  */
 const refuseNonJson: Koa.Middleware = async (ctx, next) => {
-  const hasBody = (ctx.request.length ?? (ctx.get('Transfer-Encoding') ? Infinity : 0)) > 0;
+  const hasBody = ['POST', 'PUT', 'PATCH'].includes(ctx.method) && (ctx.request.length ?? (ctx.get('Transfer-Encoding') ? Infinity : 0)) > 0;
   if (!ctx.path.startsWith('/events/') && hasBody && !ctx.is('application/json'))
     throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `the body must be application/json, not ${ctx.get('Content-Type') || 'untyped'}`);
   await next();

@@ -136,6 +136,6 @@ describe('an event is bounded', () => {
 
   test('and holds no NUL character (the database refuses one: such an event could never be handled)', async () => {
     expect(validateEvent('order.confirmed', { orderId: 'o-\u0000' })).toEqual({ ok: false, reason: expect.stringContaining('NUL') });
-    expect(validateEvent('order.cancelled', { orderId: 'o', reason: 'r', 'x\u0000': 1 }).ok).toBe(false);
+    expect(validateEvent('stock.rejected', { orderId: 'o', reason: 'r\u0000' })).toEqual({ ok: false, reason: expect.stringContaining('NUL') });
   });
 });
