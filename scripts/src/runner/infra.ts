@@ -185,20 +185,23 @@ function rabbitmqEnv(dir: string, ports: InfraPorts) {
 }
 
 /**
- * The queues of the RabbitMQ that `startRabbitmq` started in `dir` that have a consumer. A
+ * How many consumers each queue of the RabbitMQ that `startRabbitmq` started in `dir` has. A
  * message published to a topic before its subscribers' queues exist is dropped by the broker
- * (an exchange with no queue bound), so a start waits for them (system.ts).
+ * (an exchange with no queue bound), so a start waits for them (system.ts); the fault suite
+ * counts consumers a sidecar registered and no longer reads (docs/measurements.md).
  */
-export function rabbitmqConsumedQueues(tools: Toolchain, dir: string, ports: InfraPorts): string[] {
+export function rabbitmqConsumers(tools: Toolchain, dir: string, ports: InfraPorts): Map<string, number> {
   const out = execFileSync(join(tools.rabbitmqBin, 'rabbitmqctl'), ['-q', 'list_queues', '--no-table-headers', 'name', 'consumers'], {
     env: { ...process.env, ...rabbitmqEnv(dir, ports) },
     encoding: 'utf8',
     timeout: 20_000,
   });
-  return out.split('\n').flatMap((line) => {
-    const [name, consumers] = line.trim().split(/\s+/);
-    return name && Number(consumers) > 0 ? [name] : [];
-  });
+  return new Map(
+    out.split('\n').flatMap((line) => {
+      const [name, consumers] = line.trim().split(/\s+/);
+      return name ? [[name, Number(consumers)] as const] : [];
+    }),
+  );
 }
 
 /** RabbitMQ with its own epmd, data directory and node name, so nothing of it outlives the run. */

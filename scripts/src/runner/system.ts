@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { rabbitmqConsumedQueues, startDatabase, startJaeger, startKafka, startRabbitmq, type Broker, type TraceBackend } from './infra';
+import { rabbitmqConsumers, startDatabase, startJaeger, startKafka, startRabbitmq, type Broker, type TraceBackend } from './infra';
 import { SERVICE_NAMES, type PortPlan, type ServiceName } from './ports';
 import type { ProcessGroup } from './processes';
 import { send } from '../http';
@@ -88,6 +88,8 @@ export interface RunningSystem {
   /** Where the traces go and can be read, when tracing is on. */
   traces: TraceBackend | undefined;
   group: ProcessGroup;
+  /** RabbitMQ only: how many consumers each queue has now. */
+  brokerConsumers(): Map<string, number> | undefined;
   /** The names of a replica's app and sidecar processes in the group. */
   processesOf(replica: Replica): { app: string; sidecar: string };
   /** Stops one replica (its sidecar, then the app) with SIGTERM, as a scale-down would; returns their exit codes. */
@@ -213,7 +215,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         async () => {
           const replicaOf = (service: ServiceName) => replicas.find((r) => r.service === service)!;
           const expected = await Promise.all(SERVICE_NAMES.map((service) => subscriptionQueues(replicaOf(service), daprApiTokens[service])));
-          const consumed = new Set(rabbitmqConsumedQueues(tools, join(runDir, 'rabbitmq'), ports));
+          const consumed = new Set([...rabbitmqConsumers(tools, join(runDir, 'rabbitmq'), ports)].filter(([, n]) => n > 0).map(([q]) => q));
           // Every service subscribes to something: none listed yet is not ready.
           missing = expected.flatMap((queues, i) => (queues === undefined ? [`${SERVICE_NAMES[i]}'s subscriptions`] : queues.filter((q) => !consumed.has(q))));
           return missing.length === 0;
@@ -236,6 +238,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       adminToken,
       traces,
       group,
+      brokerConsumers: () => (broker === 'rabbitmq' ? rabbitmqConsumers(tools, join(runDir, 'rabbitmq'), ports) : undefined),
       processesOf: (replica) => ({ app: nameOf(replica), sidecar: `${nameOf(replica)}-dapr` }),
       async stopReplica(replica) {
         const sidecar = await group.stop(`${nameOf(replica)}-dapr`);
