@@ -2,18 +2,12 @@
 // real one does on the real database (FerretDB on PostgreSQL): the same generated
 // operations on both give the same answers, so a unit test on the memory store tells the
 // truth about the service.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { MongoClient, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { createEventStreamStore, type EventStreamStore } from '@eventmart/shared/event-stream';
 import { ConcurrencyError } from '@eventmart/shared/mongo';
-import { startDatabase } from '../../scripts/src/runner/infra';
-import { testPorts } from '../../scripts/src/runner/ports';
-import { ProcessGroup } from '../../scripts/src/runner/processes';
-import { locateToolchain, REPO_ROOT } from '../../scripts/src/runner/toolchain';
 import { memoryEventStreamStore } from '../../services/shared/test/memory-event-stream';
+import { useDatabase } from '../support/database';
 
 type E = { n: number };
 // Mixed case on purpose: MongoDB orders strings by their bytes, not by locale.
@@ -91,25 +85,11 @@ async function run(store: EventStreamStore<E>, ops: readonly Op[]): Promise<unkn
 }
 
 describe('the in-memory event-stream store', () => {
-  const logs = join(REPO_ROOT, 'artifacts', 'logs', 'event-stream');
-  const group = new ProcessGroup({ kind: 'files', dir: logs });
-  const dir = mkdtempSync(join(process.env.EVENTMART_TEST_DIR ?? tmpdir(), 'eventmart-'));
-  let client: MongoClient;
+  const client = useDatabase('event-stream');
   let db: Db;
 
-  beforeAll(async () => {
-    mkdirSync(logs, { recursive: true });
-    chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its directory below
-    const slot = Number(process.env.EVENTMART_TEST_SLOT ?? Number(process.env.JEST_WORKER_ID ?? '1') - 1);
-    const url = await startDatabase(group, locateToolchain(), join(dir, 'db'), testPorts(slot));
-    client = await new MongoClient(url).connect();
-    db = client.db('equivalence');
-  }, 120_000);
-
-  afterAll(async () => {
-    await client?.close();
-    await group.stopAll();
-    rmSync(dir, { recursive: true, force: true });
+  beforeAll(() => {
+    db = client().db('equivalence');
   });
 
   test('answers every sequence of operations as the store on the real database does', async () => {

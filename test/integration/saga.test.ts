@@ -183,11 +183,18 @@ describe.each(BROKERS)('the saga on %s', (broker) => {
       expect(await dlq(['replay', 'payment', letter[1]!, '--data', redirected, ...dlqUrls()], (line) => out.push(line))).toBe(1);
       expect(out.at(-1)).toMatch(/customerId/);
       const fixed = JSON.stringify({ ...poison, reason: 'poison' });
-      expect(await dlq(['replay', 'payment', letter[1]!, '--data', fixed, ...dlqUrls()], (line) => out.push(line))).toBe(0);
+      expect(await dlq(['replay', 'payment', letter[1]!, '--data', fixed, '--by', 'tester', ...dlqUrls()], (line) => out.push(line))).toBe(0);
       expect(out.at(-1)).toMatch(/SUCCESS/);
       lines.length = 0;
-      await dlq(['list', 'payment', ...dlqUrls()], (line) => lines.push(line));
-      expect(lines.find((l) => l.includes(letter[1]!))).toMatch(/replayed/);
+      await dlq(['list', 'payment', '--replayed', ...dlqUrls()], (line) => lines.push(line));
+      expect(lines.find((l) => l.includes(letter[1]!))).toMatch(/replayed .* by tester \(corrected\)/);
+      // A bulk re-drive of inventory's waiting letters: the poison, as received, fails again and stays waiting.
+      out.length = 0;
+      expect(await dlq(['replay', 'inventory', '--all', ...dlqUrls()], (line) => out.push(line))).toBe(1);
+      expect(out).toContainEqual(expect.stringMatching(new RegExp(`^${letter[1]}\tFAILED\tREPLAY_FAILED`)));
+      lines.length = 0;
+      await dlq(['list', 'inventory', '--waiting', ...dlqUrls()], (line) => lines.push(line));
+      expect(lines.some((l) => l.startsWith(`inventory\t${letter[1]}\t`))).toBe(true);
       // The flow went on: the batch above still stands, and new orders still complete.
       const next = await call('POST', `${urls().order}/orders`, { customerId: 'rich', items: [{ sku: 'A', quantity: 1 }] });
       await eventually('a new order to complete', async () =>

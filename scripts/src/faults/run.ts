@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { call, send } from '../http';
+import { allDeadLetters } from '../tools/dlq';
 import type { Broker } from '../runner/infra';
 import { testPorts, type ServiceName } from '../runner/ports';
 import { ProcessGroup } from '../runner/processes';
@@ -210,10 +211,7 @@ async function audit(system: RunningSystem, all: readonly Placed[], statuses: Re
     if (product.available !== STOCK - sold) conserved = false;
   }
   let deadLetters = 0;
-  for (const r of system.replicas.filter((x) => x.index === 0)) {
-    const page = await send('GET', `${r.url}/deadletters`, undefined, { headers: { Authorization: `Bearer ${system.adminToken}` } });
-    deadLetters += page.deadLetters.length;
-  }
+  for (const r of system.replicas.filter((x) => x.index === 0)) deadLetters += (await allDeadLetters(r.url, system.adminToken)).length;
   return { doubled: doubled.size, conserved, deadLetters };
 }
 

@@ -12,21 +12,27 @@ export interface DeadLetter {
   data: unknown;
   receivedAt: string;
   replayedAt?: string;
+  /** Who replayed it, as the operator named themself (the admin token is one per service, not per person). */
+  replayedBy?: string;
   /** The data that was replayed, when an operator corrected it (`data` stays as received). */
   replayedData?: unknown;
 }
 
-/** One page of dead letters, oldest first; `next` is the cursor of the page after it. */
+/** One page of dead letters, newest first; `next` is the cursor of the page after it. */
 export interface DeadLetterPage {
   deadLetters: DeadLetter[];
   next: string | undefined;
 }
 
+/** Letters an operator has yet to look at, or those replayed. */
+export type DeadLetterState = 'waiting' | 'replayed';
+
 export interface DeadLetterStore {
   record(cloudEvent: Record<string, unknown>): Promise<void>;
-  list(page?: { after?: string | undefined; limit?: number }): Promise<DeadLetterPage>;
+  list(page?: { after?: string | undefined; limit?: number; state?: DeadLetterState | undefined }): Promise<DeadLetterPage>;
   get(id: string): Promise<DeadLetter | undefined>;
-  markReplayed(id: string, replayedData: unknown): Promise<void>;
+  /** Records a successful replay: when, by whom, and the corrected data if there was one. */
+  markReplayed(id: string, replay: { by: string; data?: unknown }): Promise<void>;
   /** How many letters wait for an operator, and how many were replayed. */
   count(): Promise<{ waiting: number; replayed: number }>;
 }
@@ -56,13 +62,18 @@ export function deadLetterOf(cloudEvent: Record<string, unknown>, receivedAt: Da
 interface StoredLetter extends Omit<DeadLetter, 'data' | 'replayedData'> {
   dataJson?: string;
   replayedDataJson?: string;
+  /** The length of the JSON text kept (data and correction): what a page may hold is counted in it. */
+  bytes?: number;
   /** Letters stored before the JSON text kept their data as a document. */
   data?: unknown;
   replayedData?: unknown;
 }
 
-const toStored = ({ data, ...letter }: DeadLetter): StoredLetter => ({ ...letter, ...(data === undefined ? {} : { dataJson: JSON.stringify(data) }) });
-const fromStored = ({ dataJson, replayedDataJson, ...letter }: StoredLetter): DeadLetter => ({
+const toStored = ({ data, ...letter }: DeadLetter): StoredLetter => {
+  const dataJson = data === undefined ? undefined : JSON.stringify(data);
+  return { ...letter, ...(dataJson === undefined ? {} : { dataJson }), bytes: dataJson?.length ?? 0 };
+};
+const fromStored = ({ dataJson, replayedDataJson, bytes: _bytes, ...letter }: StoredLetter): DeadLetter => ({
   ...letter,
   data: dataJson === undefined ? letter.data : JSON.parse(dataJson),
   ...(replayedDataJson === undefined ? {} : { replayedData: JSON.parse(replayedDataJson) }),
@@ -70,11 +81,27 @@ const fromStored = ({ dataJson, replayedDataJson, ...letter }: StoredLetter): De
 
 /** The most letters one page holds. */
 export const DEAD_LETTER_PAGE_MAX = 1000;
+/** The most letters one bulk re-drive takes: `npm run dlq -- replay <service> --all` sends them in batches. */
+export const BULK_REPLAY_MAX = 100;
+/**
+ * The most data one page holds, as JSON text: a page ends before the letter that would go over
+ * it (its first letter always fits, and a letter holds at most the 4 MB a sidecar delivers), so
+ * a list never reads a thousand letters of megabytes each into memory.
+ */
+export const DEAD_LETTER_PAGE_BYTES = 1024 * 1024;
+/** A letter stored before its size was: at most the 256 kB request limit of those versions. */
+const UNSIZED_BYTES = 256 * 1024;
+/** Replayed letters kept (the newest); a waiting letter is an event the shop accepted and is never removed. */
+export const DEAD_LETTERS_REPLAYED_KEPT = 1000;
 
-export async function createDeadLetterStore(db: Db): Promise<DeadLetterStore> {
+const cursorOf = (letter: Pick<DeadLetter, 'receivedAt' | 'id'>) => `${letter.receivedAt}|${letter.id}`;
+
+export async function createDeadLetterStore(db: Db, { replayedKept = DEAD_LETTERS_REPLAYED_KEPT } = {}): Promise<DeadLetterStore> {
   const letters: Collection<StoredLetter> = db.collection('deadletters');
   await letters.createIndex({ id: 1 }, { unique: true });
   await letters.createIndex({ receivedAt: 1, id: 1 });
+  await letters.createIndex({ replayedAt: 1 });
+  const inState = (state: DeadLetterState | undefined) => (state === undefined ? {} : { replayedAt: { $exists: state === 'replayed' } });
   return {
     async record(cloudEvent) {
       try {
@@ -83,27 +110,56 @@ export async function createDeadLetterStore(db: Db): Promise<DeadLetterStore> {
         if (!isDuplicateKey(err)) throw err; // the same letter twice: keep the first
       }
     },
-    async list({ after, limit = DEAD_LETTER_PAGE_MAX } = {}) {
-      // The cursor is the last letter's receivedAt and id: the next page starts right after it.
+    async list({ after, limit = DEAD_LETTER_PAGE_MAX, state } = {}) {
+      // The cursor is the last letter's receivedAt and id: the next page starts right before it.
       const [at, id] = after === undefined ? [] : [after.slice(0, after.indexOf('|')), after.slice(after.indexOf('|') + 1)];
-      const filter = after === undefined ? {} : { $or: [{ receivedAt: { $gt: at } }, { receivedAt: at, id: { $gt: id } }] };
+      const older = after === undefined ? {} : { $or: [{ receivedAt: { $lt: at } }, { receivedAt: at, id: { $lt: id } }] };
       const size = Math.min(Math.max(limit, 1), DEAD_LETTER_PAGE_MAX);
-      const found = await letters
-        .find(filter, { projection: { _id: 0 } })
-        .sort({ receivedAt: 1, id: 1 })
+      // First the page's letters without their data, then the data of those that fit the page's bytes.
+      const heads = await letters
+        .find({ ...inState(state), ...older }, { projection: { _id: 0, id: 1, receivedAt: 1, bytes: 1 } })
+        .sort({ receivedAt: -1, id: -1 })
         .limit(size + 1)
         .toArray();
-      const page = found.slice(0, size).map(fromStored);
-      const last = page.at(-1);
-      return { deadLetters: page, next: found.length > size && last ? `${last.receivedAt}|${last.id}` : undefined };
+      let bytes = 0;
+      let fit = 0;
+      for (const head of heads.slice(0, size)) {
+        bytes += head.bytes ?? UNSIZED_BYTES;
+        if (fit > 0 && bytes > DEAD_LETTER_PAGE_BYTES) break;
+        fit++;
+      }
+      const chosen = heads.slice(0, fit);
+      const found = new Map(
+        (await letters.find({ id: { $in: chosen.map((head) => head.id) } }, { projection: { _id: 0 } }).toArray()).map((letter) => [letter.id, letter]),
+      );
+      const page = chosen.flatMap((head) => (found.has(head.id) ? [fromStored(found.get(head.id)!)] : []));
+      const last = chosen.at(-1);
+      return { deadLetters: page, next: heads.length > fit && last ? cursorOf(last) : undefined };
     },
     async get(id) {
       const letter = await letters.findOne({ id }, { projection: { _id: 0 } });
       return letter ? fromStored(letter) : undefined;
     },
-    async markReplayed(id, replayedData) {
-      const correction = replayedData === undefined ? {} : { replayedDataJson: JSON.stringify(replayedData) };
-      await letters.updateOne({ id }, { $set: { replayedAt: new Date().toISOString(), ...correction } });
+    async markReplayed(id, { by, data }) {
+      const letter = await letters.findOne({ id }, { projection: { _id: 0, dataJson: 1, data: 1 } });
+      if (!letter) return;
+      const received = letter.dataJson ?? (letter.data === undefined ? '' : JSON.stringify(letter.data));
+      const replayedDataJson = data === undefined ? undefined : JSON.stringify(data);
+      const replay = { replayedAt: new Date().toISOString(), replayedBy: by, bytes: received.length + (replayedDataJson?.length ?? 0) };
+      // What was replayed last: a replay without a correction replays the data as received.
+      await letters.updateOne(
+        { id },
+        replayedDataJson === undefined
+          ? { $set: replay, $unset: { replayedDataJson: '', replayedData: '' } }
+          : { $set: { ...replay, replayedDataJson }, $unset: { replayedData: '' } },
+      );
+      // Keep the newest replayed letters only: what they were is in the services' logs too.
+      const old = await letters
+        .find({ replayedAt: { $exists: true } }, { projection: { _id: 0, id: 1 } })
+        .sort({ replayedAt: -1, id: -1 })
+        .skip(replayedKept)
+        .toArray();
+      if (old.length > 0) await letters.deleteMany({ id: { $in: old.map((letter) => letter.id) } });
     },
     async count() {
       const [all, replayed] = await Promise.all([letters.countDocuments({}), letters.countDocuments({ replayedAt: { $exists: true } })]);

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Router from '@koa/router';
-import { deadLetterPageSchema, replayRequestSchema, replayResultSchema } from './dead-letter-routes';
+import { bulkReplayRequestSchema, bulkReplayResultSchema, deadLetterPageSchema, replayRequestSchema, replayResultSchema } from './dead-letter-routes';
 import { catalog } from './events/catalog';
 import type { EventName } from './events';
 
@@ -147,14 +147,29 @@ function commonRoutes(deadLetters: boolean): Record<string, Route> {
     ...routes,
     'GET /deadletters': {
       operationId: 'listDeadLetters',
-      summary: 'The events this service dropped, oldest first, a page at a time (an operator tool: `npm run dlq`).',
+      summary: 'The events this service dropped, newest first, a page at a time (an operator tool: `npm run dlq`).',
+      description:
+        'A page holds at most `limit` letters and about 1 MB of their data (it ends before the letter that would go over, and always holds one): follow `next`. Waiting letters are kept until replayed; of the replayed, the newest 1000.',
       admin: true,
       parameters: [
         queryParam('after', { type: 'string', pattern: '\\|' }, 'The `next` cursor of the page before.'),
         queryParam('limit', { type: 'integer', minimum: 1, maximum: 9999 }, 'Letters per page: 1000 (the default) at most; more gives 1000.'),
+        queryParam('state', { type: 'string', enum: ['waiting', 'replayed'] }, 'Only the letters waiting for an operator, or only those replayed.'),
       ],
       responses: { 200: { description: 'One page; `next` is there when more follow.', schema: ref('DeadLetterPage') } },
-      errors: { 400: { INVALID_LIMIT: 'limit is not 1 to 1000', INVALID_CURSOR: 'after is not a cursor' }, ...auth },
+      errors: {
+        400: { INVALID_LIMIT: 'limit is not 1 to 1000', INVALID_CURSOR: 'after is not a cursor', INVALID_STATE: 'state is not waiting or replayed' },
+        ...auth,
+      },
+    },
+    'POST /deadletters/replay': {
+      operationId: 'replayDeadLetters',
+      summary: 'Re-drives dead letters as received, in the order given, and answers how each went (after the cause was fixed).',
+      description: 'Each is replayed as POST /deadletters/{id}/replay would, recorded with `by`; one that fails does not stop the others.',
+      admin: true,
+      body: bulkReplayRequestSchema,
+      responses: { 200: { description: 'How each went: SUCCESS, or FAILED with the error its own replay would answer.', schema: bulkReplayResultSchema } },
+      errors: auth,
     },
     'POST /deadletters/{id}/replay': {
       operationId: 'replayDeadLetter',

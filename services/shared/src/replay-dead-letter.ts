@@ -1,4 +1,4 @@
-import { NotFoundError, UnprocessableError, ValidationError } from './errors';
+import { HttpError, NotFoundError, UnprocessableError, ValidationError } from './errors';
 import type { DeadLetterStore } from './dead-letter-store';
 import type { Logger } from './logger';
 import { dispatch, type EventHandlers } from './pubsub';
@@ -12,14 +12,14 @@ export interface ReplayDeps {
 /**
  * Runs a dead letter through the handlers again (the same checks as a delivery, on the
  * topic it came from), optionally with corrected `data`, and marks it replayed when it now
- * succeeds, keeping what was replayed beside what was received. A correction may mend an
- * event, not change what it is about or what it costs: the order and every amount stay as
- * received (ValidationError). No such letter is NotFoundError; a handler that still does
- * not answer SUCCESS is UnprocessableError.
+ * succeeds: when, by whom, and what was replayed, beside what was received. A correction may
+ * mend an event, not change what it is about or what it costs: the order and every amount
+ * stay as received (ValidationError). No such letter is NotFoundError; a handler that still
+ * does not answer SUCCESS is UnprocessableError.
  */
 export async function replayDeadLetter(
   { letters, handlers, log }: ReplayDeps,
-  { id, correction }: { id: string; correction?: { data: unknown } },
+  { id, by, correction }: { id: string; by: string; correction?: { data: unknown } },
 ): Promise<void> {
   const letter = await letters.get(id);
   if (!letter) throw new NotFoundError('DEAD_LETTER_NOT_FOUND', `no dead letter ${id}`);
@@ -30,8 +30,30 @@ export async function replayDeadLetter(
   }
   const status = await dispatch(handlers, { id: letter.id, type: letter.type, source: letter.source, data }, log, letter.topic);
   if (status !== 'SUCCESS') throw new UnprocessableError('REPLAY_FAILED', `the handler answered ${status}`);
-  await letters.markReplayed(letter.id, correction ? data : undefined);
-  log.info({ eventId: letter.id, type: letter.type, corrected: correction !== undefined }, 'dead letter replayed');
+  await letters.markReplayed(letter.id, { by, ...(correction ? { data } : {}) });
+  log.info({ eventId: letter.id, type: letter.type, by, corrected: correction !== undefined }, 'dead letter replayed');
+}
+
+/** How one letter of a bulk re-drive went: replayed, or the error a replay of it alone would answer. */
+export type ReplayOutcome = { id: string; status: 'SUCCESS' } | { id: string; status: 'FAILED'; error: { code: string; message: string } };
+
+/**
+ * Re-drives letters as received, one after the other (a bulk re-drive after the cause was
+ * fixed, e.g. a dependency that was down): each is replayed and recorded as replayDeadLetter
+ * does, and one that fails does not stop the others.
+ */
+export async function replayDeadLetters(deps: ReplayDeps, { ids, by }: { ids: readonly string[]; by: string }): Promise<ReplayOutcome[]> {
+  const outcomes: ReplayOutcome[] = [];
+  for (const id of ids) {
+    try {
+      await replayDeadLetter(deps, { id, by });
+      outcomes.push({ id, status: 'SUCCESS' });
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err; // the database, not the letter: the operator tries again
+      outcomes.push({ id, status: 'FAILED', error: { code: err.code, message: err.message } });
+    }
+  }
+  return outcomes;
 }
 
 /** What an event is about and what it costs: the order, and every amount of money in it. */

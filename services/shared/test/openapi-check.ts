@@ -226,15 +226,19 @@ export function memoryDeadLetters(): DeadLetterStore {
       const letter = deadLetterOf(cloudEvent, new Date());
       if (!letters.has(letter.id)) letters.set(letter.id, letter);
     },
-    async list({ limit = 1000 } = {}) {
-      return { deadLetters: [...letters.values()].slice(0, limit), next: undefined };
+    async list({ limit = 1000, state } = {}) {
+      // Newest first, as the real store: here, the last recorded first.
+      const listed = [...letters.values()].reverse().filter((letter) => state === undefined || (state === 'replayed') === (letter.replayedAt !== undefined));
+      return { deadLetters: listed.slice(0, limit), next: undefined };
     },
     async get(id) {
       return letters.get(id);
     },
-    async markReplayed(id, replayedData) {
+    async markReplayed(id, { by, data }) {
       const letter = letters.get(id);
-      if (letter) Object.assign(letter, { replayedAt: new Date().toISOString() }, replayedData === undefined ? {} : { replayedData });
+      if (!letter) return;
+      delete letter.replayedData;
+      Object.assign(letter, { replayedAt: new Date().toISOString(), replayedBy: by }, data === undefined ? {} : { replayedData: data });
     },
     async count() {
       const replayed = [...letters.values()].filter((letter) => letter.replayedAt).length;
@@ -277,14 +281,27 @@ async function exerciseDeadLetters(call: Call, letters: DeadLetterStore): Promis
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
   await letters.record({ id: 'dl-1', type: 'eventmart.order.shipped.v1', source: 'order', topic: 'orders', data: { orderId: 'o-1' } });
   await letters.record({ id: 'dl-2', type: 'eventmart.nothing.v1', source: 'order', topic: 'orders', data: {} });
-  expect((await call('GET', '/deadletters', { headers: admin })).body).toMatchObject({ deadLetters: [{ id: 'dl-1' }, { id: 'dl-2' }] });
+  expect((await call('GET', '/deadletters', { headers: admin })).body).toMatchObject({ deadLetters: [{ id: 'dl-2' }, { id: 'dl-1' }] });
   expect((await call('GET', '/deadletters')).status).toBe(401);
   expect((await call('GET', '/deadletters?limit=0', { headers: admin })).status).toBe(400);
+  expect((await call('GET', '/deadletters?state=lost', { headers: admin })).body).toEqual({ error: { code: 'INVALID_STATE', message: expect.any(String) } });
   expect((await call('POST', '/deadletters/dl-1/replay', { headers: admin, body: { data: { orderId: 'o-9' } } })).status).toBe(400);
-  expect((await call('POST', '/deadletters/dl-1/replay', { headers: admin, body: {} })).body).toEqual({ id: 'dl-1', status: 'SUCCESS' });
+  expect((await call('POST', '/deadletters/dl-1/replay', { headers: admin, body: { by: 'ops@example.com' } })).body).toEqual({ id: 'dl-1', status: 'SUCCESS' });
   expect((await call('POST', '/deadletters/dl-2/replay', { headers: admin, body: {} })).status).toBe(422);
   expect((await call('POST', '/deadletters/dl-none/replay', { headers: admin })).status).toBe(404);
-  expect((await call('GET', '/deadletters', { headers: admin })).body).toMatchObject({
-    deadLetters: [{ id: 'dl-1', replayedAt: expect.any(String) }, { id: 'dl-2' }],
+  expect((await call('GET', '/deadletters?state=replayed', { headers: admin })).body).toEqual({
+    deadLetters: [expect.objectContaining({ id: 'dl-1', replayedAt: expect.any(String), replayedBy: 'ops@example.com' })],
   });
+  expect((await call('GET', '/deadletters?state=waiting', { headers: admin })).body).toEqual({ deadLetters: [expect.objectContaining({ id: 'dl-2' })] });
+  // A bulk re-drive answers for each letter; one that fails stops none of the others.
+  expect((await call('POST', '/deadletters/replay', { headers: admin, body: { ids: ['dl-2', 'dl-none', 'dl-1'] } })).body).toEqual({
+    results: [
+      { id: 'dl-2', status: 'FAILED', error: { code: 'REPLAY_FAILED', message: expect.any(String) } },
+      { id: 'dl-none', status: 'FAILED', error: { code: 'DEAD_LETTER_NOT_FOUND', message: expect.any(String) } },
+      { id: 'dl-1', status: 'SUCCESS' },
+    ],
+  });
+  expect((await call('POST', '/deadletters/replay', { headers: admin, body: { ids: [] } })).status).toBe(400);
+  expect((await call('POST', '/deadletters/replay', { body: { ids: ['dl-1'] } })).status).toBe(401);
+  expect((await letters.get('dl-1'))?.replayedBy).toBe('admin');
 }

@@ -46,6 +46,7 @@ describe('buildOpenApiDocument', () => {
       'GET /openapi.json',
       'GET /readyz',
       'GET /things/{id}',
+      'POST /deadletters/replay',
       'POST /deadletters/{id}/replay',
     ]);
     expect(servedRoutes(app)).toEqual(documentedRoutes(document));

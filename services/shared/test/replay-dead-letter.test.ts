@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { cloudEventType, type EventData } from '../src/events';
 import type { EventHandlers } from '../src/pubsub';
-import { replayDeadLetter } from '../src/replay-dead-letter';
+import { replayDeadLetter, replayDeadLetters } from '../src/replay-dead-letter';
 import { memoryDeadLetters } from './openapi-check';
 
 const log = pino({ level: 'silent' });
@@ -15,10 +15,10 @@ describe('replaying a dead letter', () => {
     const handlers: EventHandlers = { 'order.cancelled': async ({ data }) => void seen.push(data) };
     const corrected = { ...received, reason: 'mended by hand' };
 
-    await replayDeadLetter({ letters, handlers, log }, { id: 'dl-1', correction: { data: corrected } });
+    await replayDeadLetter({ letters, handlers, log }, { id: 'dl-1', by: 'ops@example.com', correction: { data: corrected } });
 
     expect(seen).toEqual([corrected]);
-    expect(await letters.get('dl-1')).toMatchObject({ data: received, replayedData: corrected, replayedAt: expect.any(String) });
+    expect(await letters.get('dl-1')).toMatchObject({ data: received, replayedData: corrected, replayedAt: expect.any(String), replayedBy: 'ops@example.com' });
   });
 
   test('when the handler still fails, then REPLAY_FAILED and the letter stays waiting', async () => {
@@ -29,7 +29,41 @@ describe('replaying a dead letter', () => {
         throw new Error('database down');
       },
     };
-    await expect(replayDeadLetter({ letters, handlers, log }, { id: 'dl-1' })).rejects.toMatchObject({ code: 'REPLAY_FAILED' });
+    await expect(replayDeadLetter({ letters, handlers, log }, { id: 'dl-1', by: 'ops' })).rejects.toMatchObject({ code: 'REPLAY_FAILED' });
     expect(await letters.count()).toEqual({ waiting: 1, replayed: 0 });
+  });
+
+  test('when several are re-driven at once, then each is replayed in turn and recorded, and one that fails stops none of the others', async () => {
+    const letters = memoryDeadLetters();
+    for (const orderId of ['o-1', 'o-2', 'o-3'])
+      await letters.record({ id: `dl-${orderId}`, type: cloudEventType('order.confirmed'), source: 'order', topic: 'orders', data: { orderId } });
+    const seen: string[] = [];
+    const handlers: EventHandlers = {
+      'order.confirmed': async ({ data }) => {
+        if (data.orderId === 'o-2') throw new Error('still failing');
+        seen.push(data.orderId);
+      },
+    };
+
+    const outcomes = await replayDeadLetters({ letters, handlers, log }, { ids: ['dl-o-3', 'dl-o-2', 'dl-o-1'], by: 'ops' });
+
+    expect(outcomes).toEqual([
+      { id: 'dl-o-3', status: 'SUCCESS' },
+      { id: 'dl-o-2', status: 'FAILED', error: { code: 'REPLAY_FAILED', message: expect.any(String) } },
+      { id: 'dl-o-1', status: 'SUCCESS' },
+    ]);
+    expect(seen).toEqual(['o-3', 'o-1']);
+    expect((await letters.list({ state: 'replayed' })).deadLetters.map((l) => [l.id, l.replayedBy])).toEqual([
+      ['dl-o-3', 'ops'],
+      ['dl-o-1', 'ops'],
+    ]);
+    expect(await letters.count()).toEqual({ waiting: 1, replayed: 2 });
+  });
+
+  test('when the database fails during a re-drive, then the re-drive fails (the operator runs it again) rather than reporting the letter bad', async () => {
+    const letters = memoryDeadLetters();
+    await letters.record({ id: 'dl-1', type: cloudEventType('order.confirmed'), source: 'order', topic: 'orders', data: { orderId: 'o-1' } });
+    const broken = { ...letters, get: async () => Promise.reject(new Error('connection reset')) };
+    await expect(replayDeadLetters({ letters: broken, handlers: {}, log }, { ids: ['dl-1'], by: 'ops' })).rejects.toThrow('connection reset');
   });
 });
