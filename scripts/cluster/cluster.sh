@@ -160,6 +160,12 @@ up() {
   # kind load skips an image the node already holds with the same id.
   [ ${#images[@]} -eq 0 ] || timed "images loaded into the node" kind load docker-image --name "$NAME" "${images[@]}" >&2
   kubectl config use-context "kind-$NAME" >/dev/null
+  if [ "$images_choice" = local ]; then
+    # Our node has no kindnetd, kind's NetworkPolicy enforcer: kube-router's firewall enforces them.
+    kubectl apply -f "$REPO_ROOT/k8s/kube-router/kube-router.yaml" >&2
+    timed "NetworkPolicy enforcement (kube-router) ready" kubectl -n kube-system rollout status daemonset/kube-router --timeout=3m >&2 ||
+      fail "kube-router is not ready: kubectl -n kube-system logs daemonset/kube-router"
+  fi
   say "cluster $NAME ready in $(($(date +%s) - started)) s (context kind-$NAME). Next:"
   say '  eval "$(npm run -s cluster -- env)"'
   say '  skaffold run                 # or skaffold dev; -p rabbitmq for RabbitMQ'

@@ -2,7 +2,7 @@
 # Builds, with no registry, every non-Kubernetes image the cluster runs, and prints their
 # references on stdout, one per line (progress and timings on stderr):
 #   debian (the base), node (NODE_IMAGE for services/Dockerfile), kafka, rabbitmq, postgres,
-#   ferretdb, jaeger, dapr/{operator,sentry,injector,daprd}
+#   ferretdb, jaeger, kube-router, dapr/{operator,sentry,injector,daprd}
 # Each tag is the version plus a hash of its recipe (scripts/cluster/images/<name>/ and its
 # inputs), so a recipe change builds a new image and an unchanged one costs a `docker image
 # inspect`. Packages are installed on the host with debootstrap and chroot (network from inside
@@ -184,6 +184,17 @@ binary_image ferretdb "$FERRETDB_VERSION" "$(bash "$REPO_ROOT/scripts/toolchain/
 
 # --- e2. Jaeger (the trace backend) ----------------------------------------------------------------
 binary_image jaeger "$JAEGER_VERSION" "$(bash "$REPO_ROOT/scripts/toolchain/jaeger.sh")"
+
+# --- e3. kube-router's firewall: NetworkPolicy enforcement on the local kind node -----------------
+kube_router_bin=$(bash "$REPO_ROOT/scripts/cluster/kube-router.sh")
+kube_router_rootfs=$(rootfs kube-router)
+KUBE_ROUTER="$LOCAL_REGISTRY/kube-router:${KUBE_ROUTER_VERSION#v}-$(hash_of "$RECIPES/kube-router" -- "$kube_router_rootfs $(sha256sum < "$kube_router_bin")")"
+if ! have "$KUBE_ROUTER"; then
+  ctx=$(context kube-router)
+  link "$kube_router_bin" "$ctx/kube-router"
+  build "$KUBE_ROUTER" "$ctx" --build-arg ROOTFS="$kube_router_rootfs"
+fi
+echo "$KUBE_ROUTER"
 
 # --- f. The Dapr control plane and sidecar (one tag for all four: the chart's global.tag) ---------
 dapr_dir=$(bash "$REPO_ROOT/scripts/cluster/dapr.sh")

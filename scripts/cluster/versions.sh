@@ -16,3 +16,6 @@ SKAFFOLD_VERSION=v2.16.1
 DEBIAN_SUITE=bookworm
 # Where locally built images are named: never pushed, never pulled.
 LOCAL_REGISTRY=eventmart.local
+# NetworkPolicy enforcement on the locally built kind node (its firewall only; k8s/kube-router/).
+# v2.1.0: the only version the Go module proxy serves here.
+KUBE_ROUTER_VERSION=v2.1.0

@@ -18,7 +18,7 @@ import { SERVICE_NAMES, SERVICE_PORTS } from '../../scripts/src/runner/ports';
 import { REPO_ROOT } from '../../scripts/src/runner/toolchain';
 import { call, eventually, orderReaches } from '../support/http';
 import { BROKERS } from '../support/system';
-import { ARTIFACTS, clusterEnv, inPod, kubectl, kubectlJson, run, saveState, start } from './kube';
+import { ARTIFACTS, clusterEnv, inPod, kubectl, kubectlJson, run, saveState, start, tcpFromService, tcpFromStranger } from './kube';
 
 jest.setTimeout(20 * 60_000);
 
@@ -153,6 +153,18 @@ describe.each(BROKERS)('Eventmart on kind with %s', (broker) => {
     // The broker's component is the one the profile deployed.
     const component = kubectlJson(env, 'get', 'components.dapr.io', 'pubsub', '-n', 'default');
     expect(component.spec.type).toBe(`pubsub.${broker}`);
+  });
+
+  test('NetworkPolicies are enforced: a pod that is not an Eventmart service reaches neither the broker nor the database; a service pod reaches both', async () => {
+    await eventmartPods();
+    const brokerAt = broker === 'kafka' ? 'kafka:9092' : 'rabbitmq:5672';
+    expect(tcpFromService(env, 'order', [brokerAt, 'mongodb:27017'])).toEqual({ [brokerAt]: 'open', 'mongodb:27017': 'open' });
+    const stranger = tcpFromStranger(env, 'order', ['jaeger:16686', brokerAt, 'mongodb:27017']);
+    // Its network works (Jaeger's query port takes anyone); what the policies guard does not answer it.
+    expect(stranger['jaeger:16686']).toBe('open');
+    expect(stranger[brokerAt]).not.toBe('open');
+    expect(stranger['mongodb:27017']).not.toBe('open');
+    expect(stranger[brokerAt]).not.toBe('ENOTFOUND');
   });
 
   test('an order placed on the published port reaches DELIVERED, and the page stream shows its facts', async () => {

@@ -108,6 +108,53 @@ export function inPod(env: NodeJS.ProcessEnv, service: string, port: number, met
   return { status, body: text ? JSON.parse(text) : undefined };
 }
 
+/** Tries a TCP connection to each `host:port` (3 s each) and prints what came of it: open, timeout, or the error's code. */
+const TCP_PROBE =
+  'Promise.all(process.argv.slice(1).map((target) => new Promise((done) => {' +
+  "  const [host, port] = target.split(':');" +
+  "  const socket = require('net').connect(Number(port), host);" +
+  '  const end = (result) => { socket.destroy(); done([target, result]); };' +
+  "  socket.setTimeout(3000, () => end('timeout'));" +
+  "  socket.on('connect', () => end('open'));" +
+  "  socket.on('error', (err) => end(err.code));" +
+  '}))).then((results) => process.stdout.write(JSON.stringify(Object.fromEntries(results))));';
+
+/** What a TCP connection to each `host:port` comes to from inside a pod of `service` (its app container). */
+export function tcpFromService(env: NodeJS.ProcessEnv, service: string, targets: string[]): Record<string, string> {
+  return JSON.parse(kubectl(env, 'exec', `deploy/${service}`, '-c', service, '--', 'node', '-e', TCP_PROBE, ...targets));
+}
+
+/**
+ * The same from a new pod in the default namespace that carries none of Eventmart's labels (the
+ * image of `service`, for its node), removed after.
+ */
+export function tcpFromStranger(env: NodeJS.ProcessEnv, service: string, targets: string[]): Record<string, string> {
+  const deployment = kubectlJson(env, 'get', 'deployment', service, '-n', 'default');
+  const image = deployment.spec.template.spec.containers.find((c: { name: string }) => c.name === service).image;
+  const name = `stranger-${Date.now()}`;
+  const out = kubectl(
+    env,
+    'run',
+    name,
+    '-n',
+    'default',
+    `--image=${image}`,
+    '--image-pull-policy=IfNotPresent',
+    '--restart=Never',
+    '--labels=eventmart-test=stranger',
+    '--rm',
+    '-i',
+    '--quiet',
+    '--command',
+    '--',
+    'node',
+    '-e',
+    TCP_PROBE,
+    ...targets,
+  );
+  return JSON.parse(out.trim());
+}
+
 /** Everything a person debugging a failed run would look at, saved under artifacts/cluster/<label>/. */
 export function saveState(env: NodeJS.ProcessEnv, label: string): void {
   const dir = join(ARTIFACTS, label);
