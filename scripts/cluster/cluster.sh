@@ -162,7 +162,7 @@ up() {
   kubectl config use-context "kind-$NAME" >/dev/null
   if [ "$images_choice" = local ]; then
     # Our node has no kindnetd, kind's NetworkPolicy enforcer: kube-router's firewall enforces them.
-    kubectl apply -f "$REPO_ROOT/k8s/kube-router/kube-router.yaml" >&2
+    kubectl apply -f "$REPO_ROOT/k8s/kube-router/kube-router.yaml" >&2 || fail "kubectl apply -f k8s/kube-router/kube-router.yaml failed"
     timed "NetworkPolicy enforcement (kube-router) ready" kubectl -n kube-system rollout status daemonset/kube-router --timeout=3m >&2 ||
       fail "kube-router is not ready: kubectl -n kube-system logs daemonset/kube-router"
   fi

@@ -13,9 +13,10 @@ if [ ! -x "$out" ]; then
   command -v go >/dev/null || fail "kube-router needs Go to build"
   step "building kube-router $KUBE_ROUTER_VERSION (a few minutes the first time)"
   tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
   (GOBIN="$tmp" CGO_ENABLED=0 GOFLAGS="-buildvcs=false -p=2" nice -n 10 \
     go install -trimpath -ldflags "-s -w" "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@$KUBE_ROUTER_VERSION") >&2 \
     || fail "kube-router build failed (github.com/cloudnativelabs/kube-router/v2@$KUBE_ROUTER_VERSION)"
-  mv "$tmp/kube-router" "$out" && rm -rf "$tmp"
+  mv "$tmp/kube-router" "$out" || fail "could not move kube-router into $out"
 fi
 echo "$out"

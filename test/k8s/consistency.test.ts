@@ -440,6 +440,12 @@ describe('k8s/platform/', () => {
       expect(readYaml(`${platformDir(broker, 'upstream')}/kustomization.yaml`)[0]!.images).toBeUndefined();
     }
   });
+
+  it('runs kube-router at the version scripts/cluster/kube-router.sh builds (images.sh tags it without the v)', () => {
+    const version = /^KUBE_ROUTER_VERSION=v(\S+)$/m.exec(read('scripts/cluster/versions.sh'))![1]!;
+    const daemonSet = readYaml('k8s/kube-router/kube-router.yaml').find((doc) => doc.kind === 'DaemonSet')!;
+    expect(daemonSet.spec.template.spec.containers.map((c: { image: string }) => c.image)).toEqual([`eventmart.local/kube-router:${version}`]);
+  });
 });
 
 describe('k8s/', () => {

@@ -173,6 +173,15 @@ async function settle(orderUrl: string, placed: readonly Placed[], seconds: numb
   }
 }
 
+/** The broker's consumers now, or undefined when the broker cannot say (a diagnosis: it never stops the run). */
+function consumersNow(system: RunningSystem): Map<string, number> | undefined {
+  try {
+    return system.brokerConsumers();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Queues with more consumers now than at the start, as "queue +n". */
 function extraConsumers(before: Map<string, number> | undefined, now: Map<string, number> | undefined): string[] {
   if (!before || !now) return [];
@@ -247,7 +256,7 @@ export async function runFaults(broker: Broker, options: FaultOptions, log: (lin
     const orderUrls = system.replicas.filter((r) => r.service === 'order').map((r) => r.url);
     const all: Placed[] = [];
     const statuses = new Map<string, string>();
-    const consumersAtStart = system.brokerConsumers();
+    const consumersAtStart = consumersNow(system);
     for (const [name, fault] of chosen) {
       const placed: Placed[] = [];
       // The fault strikes a third of the way into the orders.
@@ -281,7 +290,7 @@ export async function runFaults(broker: Broker, options: FaultOptions, log: (lin
       };
       results.push(result);
       log(row(result));
-      const extra = extraConsumers(consumersAtStart, system.brokerConsumers());
+      const extra = extraConsumers(consumersAtStart, consumersNow(system));
       if (extra.length > 0) log(`${' '.repeat(9)}| consumers more than at the start (registered by a sidecar, read by none): ${extra.join(', ')}`);
     }
     return results;

@@ -36,14 +36,14 @@ export interface DeadLetter {
 export async function allDeadLetters(url: string, adminToken: string, state?: 'waiting' | 'replayed'): Promise<DeadLetter[]> {
   const letters: DeadLetter[] = [];
   let after: string | undefined;
-  for (let pages = 0; pages < 10_000; pages++) {
+  for (let pages = 0; ; pages++) {
+    if (pages === 10_000) throw new Error(`${url}: more than 10 000 pages of dead letters; list them a page at a time`);
     const query = new URLSearchParams({ ...(after === undefined ? {} : { after }), ...(state === undefined ? {} : { state }) });
     const page = await send('GET', `${url}/deadletters?${query}`, undefined, { headers: { authorization: `Bearer ${adminToken}` } });
     letters.push(...(page.deadLetters as DeadLetter[]));
     after = page.next;
-    if (after === undefined) break;
+    if (after === undefined) return letters;
   }
-  return letters;
 }
 
 export async function main(argv: string[], out: (line: string) => void = console.log): Promise<number> {
@@ -76,7 +76,15 @@ export async function main(argv: string[], out: (line: string) => void = console
     return [name as ServiceName];
   };
 
-  const by = values.by ?? `${userInfo().username}@${hostname()}`;
+  // Who replays: --by, else the user here (a user with no passwd entry, as in some containers, is $USER or the host).
+  const by = () => {
+    if (values.by !== undefined) return values.by;
+    try {
+      return `${userInfo().username}@${hostname()}`;
+    } catch {
+      return `${process.env.USER ?? 'someone'}@${hostname()}`;
+    }
+  };
 
   if (command === 'list') {
     if (values.waiting && values.replayed) throw new Error('--waiting or --replayed, not both');
@@ -100,7 +108,9 @@ export async function main(argv: string[], out: (line: string) => void = console
     const ids = (await allDeadLetters(urls[name!], token, 'waiting')).map((letter) => letter.id).reverse();
     let failed = 0;
     for (let at = 0; at < ids.length; at += BULK_REPLAY_MAX) {
-      const { status, body } = await call('POST', `${urls[name!]}/deadletters/replay`, { ids: ids.slice(at, at + BULK_REPLAY_MAX), by }, admin);
+      // A hundred replays one after another may take a while: minutes, not the usual seconds.
+      const batch = { ids: ids.slice(at, at + BULK_REPLAY_MAX), by: by() };
+      const { status, body } = await call('POST', `${urls[name!]}/deadletters/replay`, batch, { ...admin, timeoutMs: 10 * 60_000 });
       if (status !== 200) throw new Error(`${name}: POST /deadletters/replay answered ${status}: ${body?.error?.message ?? 'no details'}`);
       for (const outcome of body.results as { id: string; status: string; error?: { code: string; message: string } }[]) {
         if (outcome.status !== 'SUCCESS') failed++;
@@ -117,7 +127,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     const { status, body } = await call(
       'POST',
       `${urls[name!]}/deadletters/${encodeURIComponent(id)}/replay`,
-      { by, ...(data === undefined ? {} : { data }) },
+      { by: by(), ...(data === undefined ? {} : { data }) },
       admin,
     );
     if (status !== 200) {

@@ -62,16 +62,17 @@ export function deadLetterOf(cloudEvent: Record<string, unknown>, receivedAt: Da
 interface StoredLetter extends Omit<DeadLetter, 'data' | 'replayedData'> {
   dataJson?: string;
   replayedDataJson?: string;
-  /** The length of the JSON text kept (data and correction): what a page may hold is counted in it. */
+  /** The UTF-8 bytes of the JSON text kept (data and correction): what a page may hold is counted in them. */
   bytes?: number;
   /** Letters stored before the JSON text kept their data as a document. */
   data?: unknown;
   replayedData?: unknown;
 }
 
+const utf8Bytes = (text: string | undefined) => (text === undefined ? 0 : Buffer.byteLength(text));
 const toStored = ({ data, ...letter }: DeadLetter): StoredLetter => {
   const dataJson = data === undefined ? undefined : JSON.stringify(data);
-  return { ...letter, ...(dataJson === undefined ? {} : { dataJson }), bytes: dataJson?.length ?? 0 };
+  return { ...letter, ...(dataJson === undefined ? {} : { dataJson }), bytes: utf8Bytes(dataJson) };
 };
 const fromStored = ({ dataJson, replayedDataJson, bytes: _bytes, ...letter }: StoredLetter): DeadLetter => ({
   ...letter,
@@ -89,8 +90,6 @@ export const BULK_REPLAY_MAX = 100;
  * a list never reads a thousand letters of megabytes each into memory.
  */
 export const DEAD_LETTER_PAGE_BYTES = 1024 * 1024;
-/** A letter stored before its size was: at most the 256 kB request limit of those versions. */
-const UNSIZED_BYTES = 256 * 1024;
 /** Replayed letters kept (the newest); a waiting letter is an event the shop accepted and is never removed. */
 export const DEAD_LETTERS_REPLAYED_KEPT = 1000;
 
@@ -124,7 +123,8 @@ export async function createDeadLetterStore(db: Db, { replayedKept = DEAD_LETTER
       let bytes = 0;
       let fit = 0;
       for (const head of heads.slice(0, size)) {
-        bytes += head.bytes ?? UNSIZED_BYTES;
+        // A letter stored before its size was (up to 4 MB): a page of its own.
+        bytes += head.bytes ?? DEAD_LETTER_PAGE_BYTES;
         if (fit > 0 && bytes > DEAD_LETTER_PAGE_BYTES) break;
         fit++;
       }
@@ -145,7 +145,7 @@ export async function createDeadLetterStore(db: Db, { replayedKept = DEAD_LETTER
       if (!letter) return;
       const received = letter.dataJson ?? (letter.data === undefined ? '' : JSON.stringify(letter.data));
       const replayedDataJson = data === undefined ? undefined : JSON.stringify(data);
-      const replay = { replayedAt: new Date().toISOString(), replayedBy: by, bytes: received.length + (replayedDataJson?.length ?? 0) };
+      const replay = { replayedAt: new Date().toISOString(), replayedBy: by, bytes: utf8Bytes(received) + utf8Bytes(replayedDataJson) };
       // What was replayed last: a replay without a correction replays the data as received.
       await letters.updateOne(
         { id },
@@ -159,7 +159,7 @@ export async function createDeadLetterStore(db: Db, { replayedKept = DEAD_LETTER
         .sort({ replayedAt: -1, id: -1 })
         .skip(replayedKept)
         .toArray();
-      if (old.length > 0) await letters.deleteMany({ id: { $in: old.map((letter) => letter.id) } });
+      if (old.length > 0) await letters.deleteMany({ id: { $in: old.map((letter) => letter.id) }, replayedAt: { $exists: true } });
     },
     async count() {
       const [all, replayed] = await Promise.all([letters.countDocuments({}), letters.countDocuments({ replayedAt: { $exists: true } })]);

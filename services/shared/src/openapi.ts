@@ -165,7 +165,8 @@ function commonRoutes(deadLetters: boolean): Record<string, Route> {
     'POST /deadletters/replay': {
       operationId: 'replayDeadLetters',
       summary: 'Re-drives dead letters as received, in the order given, and answers how each went (after the cause was fixed).',
-      description: 'Each is replayed as POST /deadletters/{id}/replay would, recorded with `by`; one that fails does not stop the others.',
+      description:
+        'Each waiting one is replayed as POST /deadletters/{id}/replay would, recorded with `by`; one replayed already is FAILED ALREADY_REPLAYED (so a call sent twice replays nothing twice), and one that fails does not stop the others. A 500 (the database failed) may come after some were replayed: list them with ?state=replayed, or send the call again.',
       admin: true,
       body: bulkReplayRequestSchema,
       responses: { 200: { description: 'How each went: SUCCESS, or FAILED with the error its own replay would answer.', schema: bulkReplayResultSchema } },

@@ -39,13 +39,16 @@ export type ReplayOutcome = { id: string; status: 'SUCCESS' } | { id: string; st
 
 /**
  * Re-drives letters as received, one after the other (a bulk re-drive after the cause was
- * fixed, e.g. a dependency that was down): each is replayed and recorded as replayDeadLetter
- * does, and one that fails does not stop the others.
+ * fixed, e.g. a dependency that was down): each waiting one is replayed and recorded as
+ * replayDeadLetter does (one replayed already is ALREADY_REPLAYED, so a bulk re-drive sent twice
+ * replays nothing twice), and one that fails does not stop the others.
  */
 export async function replayDeadLetters(deps: ReplayDeps, { ids, by }: { ids: readonly string[]; by: string }): Promise<ReplayOutcome[]> {
   const outcomes: ReplayOutcome[] = [];
   for (const id of ids) {
     try {
+      // As received, once: a letter replayed already (perhaps with a correction) is left as it is.
+      if ((await deps.letters.get(id))?.replayedAt) throw new HttpError(409, 'ALREADY_REPLAYED', `dead letter ${id} was replayed already`);
       await replayDeadLetter(deps, { id, by });
       outcomes.push({ id, status: 'SUCCESS' });
     } catch (err) {

@@ -294,14 +294,16 @@ async function exerciseDeadLetters(call: Call, letters: DeadLetterStore): Promis
   });
   expect((await call('GET', '/deadletters?state=waiting', { headers: admin })).body).toEqual({ deadLetters: [expect.objectContaining({ id: 'dl-2' })] });
   // A bulk re-drive answers for each letter; one that fails stops none of the others.
-  expect((await call('POST', '/deadletters/replay', { headers: admin, body: { ids: ['dl-2', 'dl-none', 'dl-1'] } })).body).toEqual({
+  await letters.record({ id: 'dl-3', type: 'eventmart.order.shipped.v1', source: 'order', topic: 'orders', data: { orderId: 'o-3' } });
+  expect((await call('POST', '/deadletters/replay', { headers: admin, body: { ids: ['dl-2', 'dl-none', 'dl-3', 'dl-1'] } })).body).toEqual({
     results: [
       { id: 'dl-2', status: 'FAILED', error: { code: 'REPLAY_FAILED', message: expect.any(String) } },
       { id: 'dl-none', status: 'FAILED', error: { code: 'DEAD_LETTER_NOT_FOUND', message: expect.any(String) } },
-      { id: 'dl-1', status: 'SUCCESS' },
+      { id: 'dl-3', status: 'SUCCESS' },
+      { id: 'dl-1', status: 'FAILED', error: { code: 'ALREADY_REPLAYED', message: expect.any(String) } },
     ],
   });
   expect((await call('POST', '/deadletters/replay', { headers: admin, body: { ids: [] } })).status).toBe(400);
   expect((await call('POST', '/deadletters/replay', { body: { ids: ['dl-1'] } })).status).toBe(401);
-  expect((await letters.get('dl-1'))?.replayedBy).toBe('admin');
+  expect((await letters.get('dl-3'))?.replayedBy).toBe('admin');
 }

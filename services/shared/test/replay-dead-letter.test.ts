@@ -58,6 +58,12 @@ describe('replaying a dead letter', () => {
       ['dl-o-1', 'ops'],
     ]);
     expect(await letters.count()).toEqual({ waiting: 1, replayed: 2 });
+    // Sent again (a retry of a call that timed out), it replays nothing twice.
+    expect(await replayDeadLetters({ letters, handlers, log }, { ids: ['dl-o-3'], by: 'someone else' })).toEqual([
+      { id: 'dl-o-3', status: 'FAILED', error: { code: 'ALREADY_REPLAYED', message: expect.any(String) } },
+    ]);
+    expect(seen).toEqual(['o-3', 'o-1']);
+    expect((await letters.get('dl-o-3'))?.replayedBy).toBe('ops');
   });
 
   test('when the database fails during a re-drive, then the re-drive fails (the operator runs it again) rather than reporting the letter bad', async () => {
