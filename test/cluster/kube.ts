@@ -126,13 +126,16 @@ export function tcpFromService(env: NodeJS.ProcessEnv, service: string, targets:
 
 /**
  * The same from a new pod in the default namespace that carries none of Eventmart's labels (the
- * image of `service`, for its node), removed after.
+ * image of `service`, for its node), removed after. The pod runs the probe to its end and its log is
+ * read then: `kubectl run -i --rm` can attach after a short container has finished and hand back
+ * nothing (a CI run lost the output that way).
  */
 export function tcpFromStranger(env: NodeJS.ProcessEnv, service: string, targets: string[]): Record<string, string> {
   const deployment = kubectlJson(env, 'get', 'deployment', service, '-n', 'default');
   const image = deployment.spec.template.spec.containers.find((c: { name: string }) => c.name === service).image;
   const name = `stranger-${Date.now()}`;
-  const out = kubectl(
+  const pod = `pod/${name}`;
+  kubectl(
     env,
     'run',
     name,
@@ -142,9 +145,6 @@ export function tcpFromStranger(env: NodeJS.ProcessEnv, service: string, targets
     '--image-pull-policy=IfNotPresent',
     '--restart=Never',
     '--labels=eventmart-test=stranger',
-    '--rm',
-    '-i',
-    '--quiet',
     '--command',
     '--',
     'node',
@@ -152,7 +152,12 @@ export function tcpFromStranger(env: NodeJS.ProcessEnv, service: string, targets
     TCP_PROBE,
     ...targets,
   );
-  return JSON.parse(out.trim());
+  try {
+    kubectl(env, 'wait', pod, '-n', 'default', '--for=jsonpath={.status.phase}=Succeeded', '--timeout=90s');
+    return JSON.parse(kubectl(env, 'logs', pod, '-n', 'default').trim());
+  } finally {
+    kubectl(env, 'delete', pod, '-n', 'default', '--wait=false', '--ignore-not-found');
+  }
 }
 
 /** Everything a person debugging a failed run would look at, saved under artifacts/cluster/<label>/. */
