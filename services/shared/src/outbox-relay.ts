@@ -99,13 +99,10 @@ export function createOutboxRelay<E>(
 
   return {
     sweep: () => sweeper.run(),
-    start(intervalMs) {
-      sweeper.trigger();
-      sweeper.start(intervalMs);
-    },
+    start: (intervalMs) => sweeper.start(intervalMs),
     async stop() {
+      clearTimeout(retry);
       await Promise.all(tails.values());
-      clearTimeout(retry); // after the publishes under way: a failing one sets it again
       await sweeper.stop();
     },
   };

@@ -6,7 +6,7 @@ export interface SerialTask {
   trigger(): void;
   /** Asks for a pass and resolves when a pass that started after the call is done. */
   run(): Promise<void>;
-  /** Also triggers a pass every `intervalMs`, until stopped. */
+  /** Triggers a pass now (what a crash left behind), then every `intervalMs`, until stopped. */
   start(intervalMs: number): void;
   /** Stops the timer and waits for the pass under way; later triggers do nothing. */
   stop(): Promise<void>;
@@ -43,8 +43,8 @@ export function createSerialTask(what: string, pass: () => Promise<void>, log: L
       }
     } while (owed);
     running = undefined;
-    clearTimeout(retry);
     if (failures > 0 && !stopped) {
+      clearTimeout(retry);
       retry = setTimeout(() => task.trigger(), Math.min(RETRY_FIRST_MS * 2 ** (failures - 1), RETRY_MAX_MS)).unref();
     }
   }
@@ -60,6 +60,7 @@ export function createSerialTask(what: string, pass: () => Promise<void>, log: L
       return running ?? Promise.resolve();
     },
     start(intervalMs) {
+      task.trigger();
       timer = setInterval(() => task.trigger(), intervalMs);
     },
     async stop() {

@@ -7,8 +7,7 @@ import type { SerialTask } from './serial-task';
  * relay) or when due (`wakeOnDue`), and a pass that fails is retried within seconds
  * (serial-task.ts), so an idle process queries no more than this. 30 s, not 5: the idle
  * system's CPU falls by about a point of a core (docs/measurements.md); what waits longer is
- * a leftover of a replica that died and did not come back (a restarted relay sweeps at start),
- * and a timer that fell due while its process was down.
+ * a leftover of a replica that died and did not come back (a restarted one sweeps at start).
  */
 export const SWEEP_MS = 30_000;
 

@@ -41,7 +41,6 @@ describe('serial task', () => {
     await task.run();
     await task.run();
     expect(passes).toBe(2);
-    await task.stop(); // the retry the failed pass set
   });
 
   test('after stop, a trigger runs nothing', async () => {
@@ -87,26 +86,26 @@ describe('serial task', () => {
       await task.stop();
     });
 
-    test('start runs a pass each interval; stop ends both the interval and a pending retry', async () => {
+    test('start runs a pass at once, then one each interval; stop ends both the interval and a pending retry', async () => {
       let passes = 0;
       const task = createSerialTask(
         'test',
         async () => {
           passes++;
-          if (passes === 2) throw new Error('fails once');
+          if (passes === 3) throw new Error('fails once');
         },
         log,
       );
       task.start(30_000);
-      await jest.advanceTimersByTimeAsync(30_000);
+      await jest.advanceTimersByTimeAsync(0);
       expect(passes).toBe(1);
-      await jest.advanceTimersByTimeAsync(30_000); // the second fails: a retry is pending beside the interval
+      await jest.advanceTimersByTimeAsync(30_000);
       expect(passes).toBe(2);
-      expect(jest.getTimerCount()).toBe(2);
+      await jest.advanceTimersByTimeAsync(30_000); // the third fails: a retry is pending
+      expect(passes).toBe(3);
       await task.stop();
-      expect(jest.getTimerCount()).toBe(0);
       await jest.advanceTimersByTimeAsync(120_000);
-      expect(passes).toBe(2);
+      expect(passes).toBe(3);
     });
   });
 });
