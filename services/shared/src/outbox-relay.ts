@@ -6,7 +6,7 @@ import { createSerialTask } from './serial-task';
 export interface OutboxRelay {
   /** Publishes every unpublished commit now (what the sweep does); resolves when that pass is done. */
   sweep(): Promise<void>;
-  /** Sweeps once now (what a crash left behind), then every `intervalMs` (what a failure left behind). */
+  /** Sweeps once now (what a crash left behind), then every `intervalMs` (what another replica left behind). */
   start(intervalMs: number): void;
   /** Stops the sweeps and waits for every publish under way. */
   stop(): Promise<void>;
@@ -24,8 +24,9 @@ const RETRY_AFTER_MS = 1_000;
  * Each commit this process appends is published as soon as its insert lands (the store's
  * `onAppend`), one stream's commits one after another in the order they landed: no query
  * for it. A stream whose publish fails is left to the sweep from then on, so its events
- * never overtake each other; the sweep (at start, a second after a failure, and every
- * `intervalMs`) finds what is unpublished by index: what a crash or an outage left behind.
+ * never overtake each other; the sweep (at start, a second after a failure and again while it
+ * fails, and every `intervalMs`) finds what is unpublished by index: what a crash, an outage or
+ * another replica left behind.
  */
 export function createOutboxRelay<E>(
   store: EventStreamStore<E>,
@@ -40,7 +41,6 @@ export function createOutboxRelay<E>(
   /** Streams whose publish failed: the sweep publishes them, in stream order. */
   const stalled = new Set<string>();
   let retry: NodeJS.Timeout | undefined;
-  let timer: NodeJS.Timeout | undefined;
 
   const publishAndMark = async (stream: string, commits: Commit<E>[]) => {
     await publish(stream, commits);
@@ -52,6 +52,7 @@ export function createOutboxRelay<E>(
     async () => {
       const byStream = new Map<string, Commit<E>[]>();
       for (const commit of await store.unpublished()) byStream.set(commit.stream, [...(byStream.get(commit.stream) ?? []), commit]);
+      let failed = 0;
       for (const [stream, commits] of byStream) {
         // A stream being published as it is appended is the prompt path's; a leftover of it waits for the next sweep.
         if (tails.has(stream) && !stalled.has(stream)) continue;
@@ -59,9 +60,12 @@ export function createOutboxRelay<E>(
           await publishAndMark(stream, commits);
           stalled.delete(stream);
         } catch (err) {
-          log.warn({ err, stream }, 'outbox publish failed, the next sweep retries');
+          failed++;
+          log.warn({ err, stream }, 'outbox publish failed, the sweep retries');
         }
       }
+      // A failed pass is retried within seconds (serial-task.ts), not at the next interval.
+      if (failed > 0) throw new Error(`${failed} stream(s) not published`);
     },
     log,
   );
@@ -97,12 +101,11 @@ export function createOutboxRelay<E>(
     sweep: () => sweeper.run(),
     start(intervalMs) {
       sweeper.trigger();
-      timer = setInterval(() => sweeper.trigger(), intervalMs);
+      sweeper.start(intervalMs);
     },
     async stop() {
-      clearInterval(timer);
-      clearTimeout(retry);
       await Promise.all(tails.values());
+      clearTimeout(retry); // after the publishes under way: a failing one sets it again
       await sweeper.stop();
     },
   };
