@@ -17,7 +17,7 @@ import { SERVICES, SERVICE_NAMES } from './contract';
 // A handler map is built without touching its dependencies: the keys are what the service handles.
 const none = undefined as never;
 const code: Record<string, { handles: string[]; publishes: readonly string[] }> = {
-  order: { handles: Object.keys(createSagaHandlers({ store: none, views: none, catalog: none })), publishes: orderPublishes },
+  order: { handles: Object.keys(createSagaHandlers({ folds: none, views: none, catalog: none })), publishes: orderPublishes },
   payment: { handles: Object.keys(createPaymentHandlers(none)), publishes: paymentPublishes },
   inventory: { handles: Object.keys(createStockHandlers({ products: none, reservations: none })), publishes: inventoryPublishes },
   shipping: { handles: Object.keys(createShippingHandlers(none, 0)), publishes: shippingPublishes },

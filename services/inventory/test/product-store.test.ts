@@ -11,7 +11,7 @@ describe('product store with a cached fold and a competing writer', () => {
   const setUp = async (available: number) => {
     const stock = memoryEventStreamStore<StockEvent>();
     const a = createProductStore(stock);
-    const b = createProductStore(stock);
+    const b = createProductStore(memoryEventStreamStore<StockEvent>('memory', stock.commits)); // another process: its own store object
     await a.put('S', { name: 'S', price: 100, available });
     await a.get('S');
     await b.get('S'); // both caches warm, at the same version

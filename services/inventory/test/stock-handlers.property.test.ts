@@ -41,9 +41,11 @@ describe('stock handlers under copies, reordering and concurrency', () => {
           const stock = memoryEventStreamStore<StockEvent>();
           const reservationStreams = memoryEventStreamStore<ReservationEvent>();
           // Two replicas on one database, each with its own cache of folded stock: one's cache is stale whenever the other wrote.
-          const replicas = [0, 1].map(() => {
-            const products = createProductStore(stock);
-            return { products, handlers: createStockHandlers({ products, reservations: createReservationStore(reservationStreams) }) };
+          // Each replica has its own store objects over the same commits, as each process has its own connection.
+          const replicas = [0, 1].map((n) => {
+            const products = createProductStore(n === 0 ? stock : memoryEventStreamStore<StockEvent>('memory', stock.commits));
+            const ownReservations = n === 0 ? reservationStreams : memoryEventStreamStore<ReservationEvent>('memory', reservationStreams.commits);
+            return { products, handlers: createStockHandlers({ products, reservations: createReservationStore(ownReservations) }) };
           });
           const { products } = replicas[0]!;
           const reservations = createReservationStore(reservationStreams);

@@ -9,7 +9,7 @@ import { createDeadlines } from './events/deadlines';
 import { orderFacts } from './events/facts';
 import { createSagaHandlers } from './events/saga-handlers';
 import { createCatalogStore } from './store/catalog-store';
-import { createOrderStore } from './store/order-store';
+import { createOrderFolds, createOrderStore } from './store/order-store';
 import { createOrderViews } from './store/order-views';
 
 void runService('order', loadConfig, async ({ config, log, db, publisher, readiness, metrics, consumer }) => {
@@ -18,7 +18,7 @@ void runService('order', loadConfig, async ({ config, log, db, publisher, readin
   const catalog = await createCatalogStore(db);
   // The outbox relay: publishes an order's new events in stream order (events/facts.ts).
   const relay = createOutboxRelay(store, (orderId, commits) => publisher.publish(orderFacts(orderId, commits)), log, metrics);
-  const handlers = createSagaHandlers({ store, views, catalog });
+  const handlers = createSagaHandlers({ folds: createOrderFolds(store), views, catalog });
   const deadlines = createDeadlines(store, views, config.orderDeadlineMs, log);
   const events = consumer(handlers);
   return {

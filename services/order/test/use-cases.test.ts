@@ -2,7 +2,7 @@ import pino from 'pino';
 import { NotFoundError } from '@eventmart/shared/errors';
 import { memoryEventStreamStore } from '../../shared/test/memory-event-stream';
 import type { FactName } from '../src/domain/order';
-import type { OrderEvent } from '../src/store/order-store';
+import { createOrderFolds, type OrderEvent } from '../src/store/order-store';
 import { expireOrder } from '../src/use-cases/expire-order';
 import { placeOrder } from '../src/use-cases/place-order';
 import { reactToFact } from '../src/use-cases/react-to-fact';
@@ -18,12 +18,13 @@ async function placed() {
   const views = memoryViews(store);
   const catalog = memoryCatalog();
   await catalog.apply({ sku: 'SKU-1', name: 'Lamp', price: 1_250, available: 5, version: 1 });
-  const deps = { store, views, catalog, log: pino({ level: 'silent' }), orderDeadlineMs: 60_000, now: () => LATER };
+  const folds = createOrderFolds(store);
+  const deps = { store, folds, views, catalog, log: pino({ level: 'silent' }), orderDeadlineMs: 60_000, now: () => LATER };
   const request = { customerId: 'c-1', items: [{ sku: 'SKU-1', quantity: 2 }] };
   const { orderId } = await placeOrder({ ...deps, now: () => PLACED_AT }, { request, idempotencyKey: undefined, traceparent: TRACE });
   const fact = (name: FactName, id = `${name}-1`) => reactToFact(deps, { id, name, data: { orderId, reason: 'why' }, traceparent: undefined });
   const commits = () => [...store.commits.values()].filter((commit) => commit.stream === orderId);
-  return { deps, orderId, fact, commits };
+  return { deps, store, orderId, fact, commits };
 }
 
 describe('placing an order', () => {
@@ -63,6 +64,40 @@ describe('reacting to a fact about an order', () => {
   test('when the fact is about no order, then NotFoundError (the event is dropped)', async () => {
     const { deps } = await placed();
     await expect(reactToFact(deps, { id: 'e', name: 'payment.succeeded', data: { orderId: 'nobody' }, traceparent: undefined })).rejects.toThrow(NotFoundError);
+  });
+
+  test('when a fact moves nothing on, then it is recorded without an outbox mark; the one that confirms carries it', async () => {
+    const { fact, commits } = await placed();
+    await fact('payment.succeeded');
+    await fact('stock.reserved');
+    expect(commits().map((commit) => commit.published)).toEqual([false, undefined, false]);
+  });
+
+  test('when the order was placed by this process, then its facts are decided without reading its stream', async () => {
+    const { store, fact } = await placed();
+    const read = jest.spyOn(store, 'read');
+    const readAfter = jest.spyOn(store, 'readAfter');
+    await fact('payment.succeeded');
+    await fact('stock.reserved');
+    expect(read).not.toHaveBeenCalled();
+    expect(readAfter).not.toHaveBeenCalled();
+  });
+
+  test('when another replica recorded a fact first, then a decision on the stale fold loses, catches up and decides again: once each', async () => {
+    const { deps, store, orderId, fact, commits } = await placed();
+    const otherStore = memoryEventStreamStore<OrderEvent>('order_events', store.commits); // a second replica on the same database
+    const other = { ...deps, store: otherStore, folds: createOrderFolds(otherStore), views: memoryViews(otherStore) };
+    const onOther = (name: FactName) => reactToFact(other, { id: `${name}-1`, name, data: { orderId }, traceparent: undefined });
+    await onOther('stock.reserved');
+    await fact('payment.succeeded'); // decided first on this process's fold, which knows only order.placed
+    await onOther('payment.succeeded'); // a copy on the other replica, whose fold is now stale
+    await fact('stock.reserved'); // a copy on this one
+    expect(commits().map(({ cause, events }) => ({ cause, names: events.map((e) => e.name) }))).toEqual([
+      { cause: undefined, names: ['order.placed'] },
+      { cause: 'stock.reserved-1', names: ['stock.reserved'] },
+      { cause: 'payment.succeeded-1', names: ['payment.succeeded', 'order.confirmed'] },
+    ]);
+    expect(await deps.views.get(orderId)).toMatchObject({ status: 'CONFIRMED', version: 4 });
   });
 
   test('when two facts about one order are handled at once, then both are recorded and the order is confirmed', async () => {

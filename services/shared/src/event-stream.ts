@@ -164,8 +164,10 @@ export type Folded<S> = S & { version: number };
  * Each stream's fold, kept in memory and brought up to date by id (`readAfter`), so that a
  * decision costs the same on the millionth event of a stream as on the first. A stream is
  * folded from its start once per process (the first time it is asked for, or after it fell
- * out of the cache: at most `maxStreams` are kept, the least recently used go first).
- * `apply` changes the state in place; the cache keeps `version`.
+ * out of the cache: at most `maxStreams` are kept, the least recently used go first), except
+ * one this process started: its first commit is its whole history, so it is folded without a
+ * read. Every commit this process appends to the store (through the cache or not) is folded
+ * in as it lands. `apply` changes the state in place; the cache keeps `version`.
  */
 export interface FoldCache<E, S> {
   /** The fold as of now: the cached one caught up (one lookup by id when nothing is new). */
@@ -192,7 +194,8 @@ export interface Decided<E, T> {
 export function createFoldCache<E, S>(
   store: EventStreamStore<E>,
   empty: (stream: string) => S,
-  apply: (state: Folded<S>, event: E) => void,
+  /** Folds one event in; `commit` is the commit it came in (its cause, its time). */
+  apply: (state: Folded<S>, event: E, commit: Commit<E>) => void,
   maxStreams = 10_000,
 ): FoldCache<E, S> {
   const folds = new Map<string, Folded<S>>();
@@ -206,11 +209,16 @@ export function createFoldCache<E, S>(
     // Another caller may have caught up while this one read: apply each commit once, in order.
     for (const commit of commits) {
       if (commit.seq !== state.version + 1) continue;
-      for (const event of commit.events) apply(state, event);
+      for (const event of commit.events) apply(state, event, commit);
       state.version += commit.events.length;
     }
     return state;
   };
+  store.onAppend((commit) => {
+    const known = folds.get(commit.stream);
+    if (known) catchUp(known, [commit]);
+    else if (commit.seq === 1) keep(commit.stream, catchUp({ ...empty(commit.stream), version: 0 }, [commit]));
+  });
   const cache: FoldCache<E, S> = {
     cached: (stream) => folds.get(stream),
     async current(stream) {
@@ -228,11 +236,8 @@ export function createFoldCache<E, S>(
         let decided = decide(state);
         if (decided.events.length === 0 && !caughtUp) decided = decide((state = await cache.current(stream)));
         caughtUp = true;
-        if (decided.events.length > 0) {
-          const commit = await store.append(stream, state.version, decided.events, decided.options);
-          const known = folds.get(stream);
-          if (known) catchUp(known, [commit]);
-        }
+        // What lands is folded in by the store's onAppend (above).
+        if (decided.events.length > 0) await store.append(stream, state.version, decided.events, decided.options);
         return decided.result;
       });
     },

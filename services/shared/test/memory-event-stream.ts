@@ -9,11 +9,12 @@ const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.
  * MongoDB one (an append at a taken position fails with ConcurrencyError), so handlers
  * can be driven through interleavings without a database. What it answers are copies, as
  * documents off the wire are; test/integration/event-stream.test.ts runs the same
- * generated operations on it and on the real store and expects the same answers.
+ * generated operations on it and on the real store and expects the same answers. Another
+ * replica's store over the same database: `memoryEventStreamStore(name, store.commits)` (its
+ * own `onAppend` listeners, as another process has).
  */
 
-export function memoryEventStreamStore<E>(name = 'memory'): EventStreamStore<E> & { commits: Map<string, Commit<E>> } {
-  const commits = new Map<string, Commit<E>>();
+export function memoryEventStreamStore<E>(name = 'memory', commits = new Map<string, Commit<E>>()): EventStreamStore<E> & { commits: Map<string, Commit<E>> } {
   const listeners: Array<(commit: Commit<E>) => void> = [];
   const copies = (found: Iterable<Commit<E>>) => [...found].map((commit) => structuredClone(commit));
   const ofStream = (stream: string) => copies([...commits.values()].filter((c) => c.stream === stream).sort((a, b) => a.seq - b.seq));

@@ -23,7 +23,8 @@ export async function reservationFacts(
   orderId: string,
   commits: readonly Commit<ReservationEvent>[],
 ): Promise<OutgoingEvent<'stock.reserved' | 'stock.rejected' | 'stock.released'>[]> {
-  const { events } = await reservations.streams.read(orderId);
+  const last = commits.at(-1)!;
+  const events = await reservations.events(orderId, last.seq + last.events.length - 1);
   const { items, reason = 'rejected' } = foldReservation(orderId, events)!;
   const traceparent = events[0]?.traceparent;
   const traced = traceparent === undefined ? {} : { traceparent };

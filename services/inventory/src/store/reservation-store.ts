@@ -1,4 +1,4 @@
-import type { EventStreamStore } from '@eventmart/shared/event-stream';
+import { createFoldCache, type EventStreamStore } from '@eventmart/shared/event-stream';
 import { ConcurrencyError } from '@eventmart/shared/mongo';
 import { factOf, type Line, type Reservation, type ReservationState } from '../domain/reservation';
 
@@ -15,6 +15,8 @@ export interface ReservationStore {
   /** The order's reservation, created in `state` with `items` if it has none yet. */
   getOrCreate(orderId: string, state: ReservationState, items: Line[], traceparent?: string): Promise<Reservation>;
   find(orderId: string): Promise<Reservation | undefined>;
+  /** The reservation's events as of `version` or later: from memory when this process knows them, else read. */
+  events(orderId: string, version: number): Promise<readonly ReservationEvent[]>;
   /** Moves from one state to the next; whoever moved first wins. Returns the reservation as it now is. */
   transition(orderId: string, from: ReservationState, to: ReservationState, reason?: string): Promise<Reservation>;
 }
@@ -26,13 +28,28 @@ export function foldReservation(orderId: string, events: readonly ReservationEve
   return { orderId, state: last.state, items: events[0]?.items ?? [], ...(reason === undefined ? {} : { reason }) };
 }
 
-/** A reservation is a short stream of state changes; each change is an insert that only one writer wins. */
-export function createReservationStore(streams: EventStreamStore<ReservationEvent>): ReservationStore {
-  const find = async (orderId: string) => foldReservation(orderId, (await streams.read(orderId)).events);
+/**
+ * A reservation is a short stream of state changes; each change is an insert that only one
+ * writer wins. The streams of the reservations in flight are kept folded in memory (a
+ * FoldCache): a move of one this process created needs no read, and one decided on a stale
+ * fold loses its insert, catches up and is decided again.
+ */
+export function createReservationStore(streams: EventStreamStore<ReservationEvent>, maxReservations = 2_000): ReservationStore {
+  const folds = createFoldCache<ReservationEvent, { events: ReservationEvent[] }>(
+    streams,
+    () => ({ events: [] }),
+    (state, event) => state.events.push(event),
+    maxReservations,
+  );
+  const find = async (orderId: string) => foldReservation(orderId, (await folds.current(orderId)).events);
 
   return {
     streams,
     find,
+    async events(orderId, version) {
+      const cached = folds.cached(orderId);
+      return cached && cached.version >= version ? cached.events : (await folds.current(orderId)).events;
+    },
     async getOrCreate(orderId, state, items, traceparent) {
       const first = { state, items, ...(traceparent === undefined ? {} : { traceparent }) };
       try {
@@ -43,20 +60,13 @@ export function createReservationStore(streams: EventStreamStore<ReservationEven
       }
       return (await find(orderId))!;
     },
-    async transition(orderId, from, to, reason) {
-      for (;;) {
-        const stream = await streams.read(orderId);
-        const current = foldReservation(orderId, stream.events);
-        if (current?.state !== from) return current!;
-        try {
-          // A move that is a public fact goes out through the outbox, in the same insert.
-          const moved = { state: to, ...(reason === undefined ? {} : { reason }) };
-          await streams.append(orderId, stream.version, [moved], { outbox: factOf(orderId, to) !== undefined });
-          return foldReservation(orderId, [...stream.events, moved])!;
-        } catch (err) {
-          if (!(err instanceof ConcurrencyError)) throw err;
-        }
-      }
-    },
+    transition: (orderId, from, to, reason) =>
+      folds.decide(orderId, ({ events }) => {
+        const current = foldReservation(orderId, events);
+        if (current?.state !== from) return { result: current!, events: [] };
+        // A move that is a public fact goes out through the outbox, in the same insert.
+        const moved = { state: to, ...(reason === undefined ? {} : { reason }) };
+        return { result: foldReservation(orderId, [...events, moved])!, events: [moved], options: { outbox: factOf(orderId, to) !== undefined } };
+      }),
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { createEventStreamStore, type AppendOptions, type EventStreamStore } from '@eventmart/shared/event-stream';
+import { createEventStreamStore, createFoldCache, type AppendOptions, type EventStreamStore, type FoldCache } from '@eventmart/shared/event-stream';
 import type { NewEvent, RecordedEvent } from '../domain/order';
 
 /**
@@ -19,6 +19,37 @@ export function createOrderStore(db: Db): Promise<OrderStore> {
   return createEventStreamStore<OrderEvent>(db, 'order_events');
 }
 
+/** An order's stream as this process knows it: its events as recorded, and the ids of the facts it has handled. */
+export interface OrderHistory {
+  events: Array<OrderEvent & { seq: number }>;
+  causes: Set<string>;
+}
+
+export type OrderFolds = FoldCache<OrderEvent, OrderHistory>;
+
+/**
+ * The streams of the orders in flight, kept in memory (a FoldCache): a fact about an order
+ * this process placed or has seen needs no read of its stream. An order's stream is short
+ * and its interest brief, so a few thousand are kept.
+ */
+export function createOrderFolds(store: OrderStore, maxOrders = 2_000): OrderFolds {
+  return createFoldCache<OrderEvent, OrderHistory>(
+    store,
+    () => ({ events: [], causes: new Set() }),
+    (order, event, commit) => {
+      order.events.push({ ...event, seq: order.events.length + 1 });
+      if (commit.cause !== undefined) order.causes.add(commit.cause);
+    },
+    maxOrders,
+  );
+}
+
+/** What the domain decided, as stored: each event with its own id, the time and the trace it was decided in. */
+export function stamp(decided: readonly NewEvent[], at: string, traceparent: string | undefined): OrderEvent[] {
+  const traced = traceparent ? { traceparent } : {};
+  return decided.map((e) => ({ ...e, id: randomUUID(), occurredAt: at, ...traced }));
+}
+
 /**
  * Appends what the domain decided to the order's stream at `version` (ConcurrencyError if
  * another writer got there first), each event with its own id, the time and the trace it was
@@ -31,8 +62,7 @@ export async function appendDecided(
   decided: readonly NewEvent[],
   { traceparent, ...options }: AppendOptions & { at: string; traceparent: string | undefined },
 ): Promise<Array<OrderEvent & { seq: number }>> {
-  const traced = traceparent ? { traceparent } : {};
-  const events = decided.map((e) => ({ ...e, id: randomUUID(), occurredAt: options.at, ...traced }));
+  const events = stamp(decided, options.at, traceparent);
   await store.append(orderId, version, events, options);
   return events.map((e, i) => ({ ...e, seq: version + 1 + i }));
 }

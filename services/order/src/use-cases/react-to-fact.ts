@@ -1,11 +1,11 @@
 import { NotFoundError } from '@eventmart/shared/errors';
-import { retryOnConflict } from '@eventmart/shared/mongo';
+import type { Decided } from '@eventmart/shared/event-stream';
 import { react, type FactName, type RecordedEvent } from '../domain/order';
-import { appendDecided, type OrderStore } from '../store/order-store';
+import { stamp, type OrderEvent, type OrderFolds } from '../store/order-store';
 import type { OrderViews } from '../store/order-views';
 
 export interface ReactToFactDeps {
-  store: OrderStore;
+  folds: OrderFolds;
   views: OrderViews;
   now?: () => Date;
 }
@@ -19,29 +19,35 @@ export interface Fact {
   traceparent: string | undefined;
 }
 
+/** The stream as appended to (for the view), or why nothing was. */
+type Outcome = RecordedEvent[] | 'copy' | 'unchanged' | 'missing';
+
 /**
  * The saga's step: the fact is recorded in the order's stream, with its id in the same
  * write, and may move the order on (domain `react`: confirmed, cancelled, shipped,
- * delivered); the relay publishes what the order decided. An order nobody placed is
+ * delivered); the relay publishes what the order decided. The decision is made on the
+ * order as this process knows it (OrderFolds): when another fact about it was appended
+ * first, the append loses, catches up and decides again. An order nobody placed is
  * NotFoundError: the fact can never apply.
  */
-export async function reactToFact({ store, views, now = () => new Date() }: ReactToFactDeps, fact: Fact): Promise<void> {
+export async function reactToFact({ folds, views, now = () => new Date() }: ReactToFactDeps, fact: Fact): Promise<void> {
   const { orderId } = fact.data;
-  // Another fact about the same order may be appended first: then read again and decide again.
-  // The stream as appended to (for the view), or 'copy', or undefined when nothing changed.
-  const changed = await retryOnConflict(async (): Promise<RecordedEvent[] | 'copy' | undefined> => {
-    const stream = await store.read(orderId);
-    if (stream.version === 0) throw new NotFoundError('ORDER_NOT_FOUND', `no order ${orderId}`);
-    if (stream.causes.has(fact.id)) return 'copy'; // the first delivery may have crashed before projecting
-    const next = react(stream.events, { name: fact.name, data: fact.data });
-    if (next.length === 0) return undefined;
-    const added = await appendDecided(store, orderId, stream.version, next, {
-      cause: fact.id,
-      outbox: true,
-      at: now().toISOString(),
-      traceparent: fact.traceparent,
-    });
-    return [...stream.events, ...added];
+  const outcome = await folds.decide(orderId, (order): Decided<OrderEvent, Outcome> => {
+    if (order.version === 0) return { result: 'missing', events: [] };
+    if (order.causes.has(fact.id)) return { result: 'copy', events: [] };
+    const next = react(order.events, { name: fact.name, data: fact.data });
+    if (next.length === 0) return { result: 'unchanged', events: [] };
+    const at = now().toISOString();
+    const events = stamp(next, at, fact.traceparent);
+    return {
+      result: [...order.events, ...events.map((e, i) => ({ ...e, seq: order.version + 1 + i }))],
+      events,
+      // A commit that only records the fact has nothing to publish: no outbox mark to clear.
+      options: { cause: fact.id, outbox: next.some((e) => e.publish), at },
+    };
   });
-  if (changed) await views.project(orderId, changed === 'copy' ? undefined : changed);
+  if (outcome === 'missing') throw new NotFoundError('ORDER_NOT_FOUND', `no order ${orderId}`);
+  if (outcome === 'unchanged') return;
+  // A copy is projected again: the first delivery may have crashed before projecting.
+  await views.project(orderId, outcome === 'copy' ? undefined : outcome);
 }
