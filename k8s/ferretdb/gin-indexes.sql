@@ -13,16 +13,25 @@ SET client_min_messages = warning;
 CREATE OR REPLACE FUNCTION eventmart_gin_twins(index_oid oid) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   key record;
+  twin text;
 BEGIN
   -- The leading key only: FerretDB pushes down equality filters, and a compound index such as
   -- {stream: 1, seq: 1} is there for its first field.
-  SELECT i.indrelid::regclass AS tbl, c.relname AS idx, pg_get_indexdef(i.indexrelid, 1, true) AS expr INTO key
+  SELECT i.indrelid::regclass AS tbl, n.nspname AS nsp, c.relname AS idx, pg_get_indexdef(i.indexrelid, 1, true) AS expr INTO key
   FROM pg_index i
   JOIN pg_class c ON c.oid = i.indexrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_am a ON a.oid = c.relam
   WHERE i.indexrelid = index_oid AND a.amname = 'btree';
   IF key.expr LIKE '(_jsonb -> %' THEN
-    EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((%s) jsonb_path_ops)', left(key.idx, 59) || '_gin', key.tbl, key.expr);
+    -- Without fastupdate: with it, new entries wait in a pending list that every lookup reads
+    -- whole until a vacuum merges it, and a lookup by _id after a few thousand inserts cost
+    -- 1.6 ms instead of 0.1 (docs/measurements.md). A twin an earlier version of this file made
+    -- gets the setting too, and its pending entries merged.
+    twin := left(key.idx, 59) || '_gin';
+    EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((%s) jsonb_path_ops) WITH (fastupdate = off)', twin, key.tbl, key.expr);
+    EXECUTE format('ALTER INDEX %I.%I SET (fastupdate = off)', key.nsp, twin);
+    PERFORM gin_clean_pending_list(format('%I.%I', key.nsp, twin)::regclass);
   END IF;
 END
 $$;
