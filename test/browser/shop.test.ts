@@ -113,13 +113,18 @@ describe.each(BROKERS)('the shop page on %s', (broker) => {
     await buyer.locator('#balance').filter({ hasText: '975.00' }).waitFor();
     await screenshot(buyer, `${broker}-order-delivered`);
     // Under the timeline, the order's trace from Jaeger: spans of all five services. It is
-    // read again with each new event; a reload of the timeline brings the late spans.
-    await eventually('the trace in the page with all five services', async () => {
-      await buyer.locator(`#orders li[data-order-id="${orderId}"] button`).click();
-      await buyer.locator('#trace-spans li').first().waitFor();
-      const services = new Set(await buyer.locator('#trace-spans li').evaluateAll((items) => items.map((li) => li.getAttribute('data-service'))));
-      return ['order', 'payment', 'inventory', 'shipping', 'notification'].every((s) => services.has(s)) ? true : undefined;
-    });
+    // read again with each new event; a reload of the timeline brings the late spans. Each try
+    // waits briefly: a trace not yet in Jaeger shows no spans until the timeline is read again.
+    await eventually(
+      'the trace in the page with all five services',
+      async () => {
+        await buyer.locator(`#orders li[data-order-id="${orderId}"] button`).click();
+        await buyer.locator('#trace-spans li').first().waitFor({ timeout: 3_000 });
+        const services = new Set(await buyer.locator('#trace-spans li').evaluateAll((items) => items.map((li) => li.getAttribute('data-service'))));
+        return ['order', 'payment', 'inventory', 'shipping', 'notification'].every((s) => services.has(s)) ? true : undefined;
+      },
+      60_000,
+    );
     const summary = await buyer.locator('#trace-summary').textContent();
     expect(summary).toMatch(/^\d+ spans, \d+ services, [\d.]+ ms$/);
     expect(await buyer.locator('#trace-link').getAttribute('href')).toBe(
