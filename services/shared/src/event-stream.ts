@@ -216,7 +216,7 @@ export function createFoldCache<E, S>(
   };
   store.onAppend((commit) => {
     const known = folds.get(commit.stream);
-    if (known) catchUp(known, [commit]);
+    if (known) keep(commit.stream, catchUp(known, [commit]));
     else if (commit.seq === 1) keep(commit.stream, catchUp({ ...empty(commit.stream), version: 0 }, [commit]));
   });
   const cache: FoldCache<E, S> = {
@@ -232,9 +232,11 @@ export function createFoldCache<E, S>(
     decide(stream, decide) {
       let caughtUp = false;
       return retryOnConflict(async () => {
-        let state = (!caughtUp && folds.get(stream)) || (await cache.current(stream));
+        const cached = caughtUp ? undefined : folds.get(stream);
+        let state = cached ?? (await cache.current(stream));
         let decided = decide(state);
-        if (decided.events.length === 0 && !caughtUp) decided = decide((state = await cache.current(stream)));
+        // A fold read just now is current; only a cached one is caught up before deciding nothing.
+        if (decided.events.length === 0 && cached) decided = decide((state = await cache.current(stream)));
         caughtUp = true;
         // What lands is folded in by the store's onAppend (above).
         if (decided.events.length > 0) await store.append(stream, state.version, decided.events, decided.options);
