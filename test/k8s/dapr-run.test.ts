@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SERVICE_NAMES, SERVICE_PORTS, standardPorts, type ServiceName } from '../../scripts/src/runner/ports';
-import { APP_HEALTH_FLAGS } from '../../scripts/src/runner/system';
+import { APP_HEALTH_FLAGS, SERVICE_NODE_FLAGS } from '../../scripts/src/runner/system';
 import { BROKERS } from './contract';
 import { ROOT, readYaml } from './tools';
 
@@ -32,10 +32,15 @@ describe('dapr.yaml', () => {
         port,
         env: String(port),
       });
-      // node dist/main.js, as the image and the runner start it; dist/main.js is built from src/main.ts.
-      expect(app.command).toEqual(['node', 'dist/main.js']);
+      // node dist/main.js with the runner's flags, as the image and the runner start it; dist/main.js is built from src/main.ts.
+      expect(app.command).toEqual(['node', ...SERVICE_NODE_FLAGS, 'dist/main.js']);
       expect(existsSync(join(ROOT, app.appDirPath, 'src/main.ts'))).toBe(true);
     }
+  });
+
+  it('the image starts node as the runner does', () => {
+    const dockerfile = readFileSync(join(ROOT, 'services/Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(`CMD ${JSON.stringify(['node', ...SERVICE_NODE_FLAGS, 'dist/main.js']).replace(/","/g, '", "')}`);
   });
 
   it("loads one broker's components and its Dapr Configuration, as the runner does", () => {
