@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { allTopics } from '@eventmart/shared/events';
 import { RABBITMQ_CONF } from '../../scripts/src/runner/infra';
+import { SERVICE_NODE_FLAGS } from '../../scripts/src/runner/system';
 import { SERVICE_NAMES as SERVICE_NAMES_RUN, SERVICE_PORTS, type ServiceName } from '../../scripts/src/runner/ports';
 import { BROADCAST_APPS, BROADCAST_PUBSUB_NAME, BROKERS, DAPR_VERSION, PUBLIC_SERVICES, PUBSUB_NAME, SERVICES, SERVICE_NAMES } from './contract';
 import {
@@ -576,7 +577,8 @@ describe('the Dockerfile', () => {
 
   it('runs node directly as a non-root user, production dependencies only', () => {
     expect(text).toMatch(/^USER 10001:10001$/m);
-    expect(text).toMatch(/^CMD \["node", "dist\/main.js"\]$/m);
+    // node with the runner's flags (SERVICE_NODE_FLAGS), as dapr.yaml runs it too (dapr-run.test.ts).
+    expect(text.split('\n')).toContain(`CMD ${JSON.stringify(['node', ...SERVICE_NODE_FLAGS, 'dist/main.js']).replaceAll('","', '", "')}`);
     expect(text).toContain('npm ci --omit=dev');
     // Nested production dependencies (services/shared/node_modules/ajv) come along.
     expect(text).toMatch(/^COPY --from=prod-deps \/app\/services services$/m);

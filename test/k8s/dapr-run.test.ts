@@ -38,11 +38,6 @@ describe('dapr.yaml', () => {
     }
   });
 
-  it('the image starts node as the runner does', () => {
-    const dockerfile = readFileSync(join(ROOT, 'services/Dockerfile'), 'utf8');
-    expect(dockerfile).toContain(`CMD ${JSON.stringify(['node', ...SERVICE_NODE_FLAGS, 'dist/main.js']).replace(/","/g, '", "')}`);
-  });
-
   it("loads one broker's components and its Dapr Configuration, as the runner does", () => {
     const broker = /^\.\/components\/([a-z]+)$/.exec(common.resourcesPath)?.[1];
     expect(BROKERS).toContain(broker);
