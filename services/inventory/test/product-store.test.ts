@@ -73,6 +73,13 @@ describe('product store with a cached fold and a competing writer', () => {
     expect((await truth()).available).toBe(4);
   });
 
+  test('a hold decided after the time it was given is stale: nothing is held', async () => {
+    const { a, truth } = await setUp(5);
+    expect(await a.hold('S', 'o1', 2, performance.now() - 1)).toBe('stale');
+    expect((await truth()).available).toBe(5);
+    expect(await a.hold('S', 'o1', 2, performance.now() + 60_000)).toBe('held');
+  });
+
   test('a copy of an order held through the other replica holds nothing', async () => {
     const { a, b, truth } = await setUp(5);
     expect(await b.hold('S', 'o1', 2)).toBe('held');

@@ -5,7 +5,14 @@ import type { Product, ProductInput } from './product';
  * line, a `release` when an order is cancelled, a `commit` when it is confirmed. The
  * state is their fold, and every decision is checked against it before it is appended:
  * a hold is never appended when it would take `available` below zero, and an order holds
- * a sku at most once in its life (a copy arriving after its commit or release holds nothing).
+ * a sku at most once (a copy arriving after its commit or release holds nothing).
+ *
+ * An order whose hold closed (committed or released) is remembered for CLOSED_KEPT_MS of the
+ * stream's own time (its events' times), then forgotten, so the state does not grow with
+ * every order the sku ever had. A copy that could still hold again is one that read its
+ * reservation as pending before the hold closed; reserve-stock.ts lets no copy decide a hold
+ * more than a minute after that read, so ten minutes cover it with room for the replicas'
+ * clocks to differ by minutes (docs/consistency.md).
  */
 export type StockEvent =
   | ({ kind: 'set' } & ProductInput)
@@ -21,17 +28,20 @@ export interface StockState {
   available: number;
   /** What each open order holds. */
   holds: Map<string, number>;
-  /** Every order that ever held this sku: a late copy of its order.placed must not hold again. */
-  everHeld: Set<string>;
+  /** Orders whose hold closed lately, with when (epoch ms), oldest first: a late copy of their order.placed must not hold again. */
+  closed: Map<string, number>;
   version: number;
 }
 
+/** How long an order whose hold closed is remembered, by the times of the stream's events. */
+export const CLOSED_KEPT_MS = 10 * 60_000;
+
 export function emptyStock(sku: string): StockState {
-  return { sku, exists: false, name: '', price: 0, available: 0, holds: new Map(), everHeld: new Set(), version: 0 };
+  return { sku, exists: false, name: '', price: 0, available: 0, holds: new Map(), closed: new Map(), version: 0 };
 }
 
-/** Applies one event to the state, in place (the version is the caller's to count). */
-export function applyStock(state: StockState, event: StockEvent): void {
+/** Applies one event, appended at `at` (epoch ms), to the state, in place (the version is the caller's to count). */
+export function applyStock(state: StockState, event: StockEvent, at: number): void {
   switch (event.kind) {
     case 'set':
       Object.assign(state, { exists: true, name: event.name, price: event.price, available: event.available });
@@ -39,21 +49,28 @@ export function applyStock(state: StockState, event: StockEvent): void {
     case 'hold':
       state.available -= event.quantity;
       state.holds.set(event.orderId, event.quantity);
-      state.everHeld.add(event.orderId);
       break;
     case 'release':
       state.available += event.quantity;
       state.holds.delete(event.orderId);
+      state.closed.set(event.orderId, at);
       break;
     case 'commit':
       state.holds.delete(event.orderId);
+      state.closed.set(event.orderId, at);
       break;
+  }
+  for (const [orderId, closedAt] of state.closed) {
+    // The rest closed later (give or take the clocks: kept a little longer); a time that is not a number keeps all.
+    if (!(closedAt <= at - CLOSED_KEPT_MS)) break;
+    state.closed.delete(orderId);
   }
 }
 
-export function foldStock(sku: string, events: readonly StockEvent[]): StockState {
+/** The state after `events`, each appended at the time `at` gives it (all at once by default). */
+export function foldStock(sku: string, events: readonly StockEvent[], at: (event: StockEvent, index: number) => number = () => 0): StockState {
   const state = emptyStock(sku);
-  for (const event of events) applyStock(state, event);
+  events.forEach((event, i) => applyStock(state, event, at(event, i)));
   state.version = events.length;
   return state;
 }
@@ -78,7 +95,7 @@ export type HoldResult = 'held' | 'already-held' | 'short' | 'unknown-sku';
 
 export function decideHold(state: StockState, orderId: string, quantity: number): { result: HoldResult; event?: StockEvent } {
   if (!state.exists) return { result: 'unknown-sku' };
-  if (state.everHeld.has(orderId)) return { result: 'already-held' };
+  if (state.holds.has(orderId) || state.closed.has(orderId)) return { result: 'already-held' };
   if (state.available < quantity) return { result: 'short' };
   return { result: 'held', event: { kind: 'hold', orderId, quantity } };
 }

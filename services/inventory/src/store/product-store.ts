@@ -23,8 +23,11 @@ export interface ProductStore {
   /** The product as this process knows it, if that is at `version` or later; no database read. */
   known(sku: string, version: number): Product | undefined;
   list(): Promise<Product[]>;
-  /** Takes `quantity` for the order unless it already holds some; never below zero. */
-  hold(sku: string, orderId: string, quantity: number): Promise<HoldResult>;
+  /**
+   * Takes `quantity` for the order unless it holds or held some; never below zero. A decision
+   * that would be made after `freshUntil` (a `performance.now()` time) is 'stale': nothing held.
+   */
+  hold(sku: string, orderId: string, quantity: number, freshUntil?: number): Promise<HoldResult | 'stale'>;
   /** Gives back what the order holds; nothing when it holds nothing. */
   release(sku: string, orderId: string): Promise<void>;
   /** Forgets the hold of a confirmed order: the stock is sold, not coming back. */
@@ -34,7 +37,7 @@ export interface ProductStore {
 /** Products as stock streams, one per sku (see domain/stock.ts and services/shared/src/event-stream.ts). */
 export function createProductStore(streams: EventStreamStore<StockEvent>): ProductStore {
   // Each sku's state folded once, then caught up by id: a hold costs the same however long the stream.
-  const folds = createFoldCache(streams, emptyStock, applyStock);
+  const folds = createFoldCache(streams, emptyStock, (stock, event, commit) => applyStock(stock, event, Date.parse(commit.at)));
   const state = (sku: string) => folds.current(sku);
   const change = <T>(sku: string, decide: (current: StockState) => { result: T; event?: StockEvent | undefined }) =>
     folds.decide(sku, (current) => {
@@ -63,7 +66,10 @@ export function createProductStore(streams: EventStreamStore<StockEvent>): Produ
       const skus = (await streams.streamIds()).sort().slice(0, 1000);
       return (await Promise.all(skus.map(state))).filter((s) => s.exists).map(toProduct);
     },
-    hold: (sku, orderId, quantity) => change(sku, (current) => decideHold(current, orderId, quantity)),
+    hold: (sku, orderId, quantity, freshUntil = Infinity) =>
+      change(sku, (current): { result: HoldResult | 'stale'; event?: StockEvent } =>
+        performance.now() > freshUntil ? { result: 'stale' } : decideHold(current, orderId, quantity),
+      ),
     release: (sku, orderId) => change(sku, (current) => ({ result: undefined, event: decideRelease(current, orderId) })),
     commit: (sku, orderId) => change(sku, (current) => ({ result: undefined, event: decideCommit(current, orderId) })),
   };
