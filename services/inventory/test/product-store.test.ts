@@ -1,5 +1,5 @@
 import { memoryEventStreamStore } from '../../shared/test/memory-event-stream';
-import { foldStock, type StockEvent } from '../src/domain/stock';
+import { CLOSED_KEPT_MS, foldStock, type StockEvent } from '../src/domain/stock';
 import { createProductStore } from '../src/store/product-store';
 
 /**
@@ -78,6 +78,54 @@ describe('product store with a cached fold and a competing writer', () => {
     expect(await a.hold('S', 'o1', 2, performance.now() - 1)).toBe('stale');
     expect((await truth()).available).toBe(5);
     expect(await a.hold('S', 'o1', 2, performance.now() + 60_000)).toBe('held');
+  });
+
+  test('a stale decision is checked again when its append lost and it decides again', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    try {
+      const stock = memoryEventStreamStore<StockEvent>();
+      const a = createProductStore(stock);
+      // b's appends take 2 s to land (or to fail): its first attempt is fresh, its second not.
+      const slow = memoryEventStreamStore<StockEvent>('memory', stock.commits);
+      const b = createProductStore({
+        ...slow,
+        append: async (...args) => {
+          jest.advanceTimersByTime(2_000);
+          return slow.append(...args);
+        },
+      });
+      await a.put('S', { name: 'S', price: 100, available: 5 });
+      await b.get('S');
+      await a.hold('S', 'o2', 1); // b's cache has not seen it: b's first append loses
+      expect(await b.hold('S', 'o1', 1, performance.now() + 1_000)).toBe('stale');
+      expect((await b.get('S'))?.available).toBe(4);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test('through two replicas, an order whose hold closed is remembered for CLOSED_KEPT_MS of commit times, then forgotten, the same cached or read cold', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    try {
+      const { stock, a, b } = await setUp(100);
+      expect(await a.hold('S', 'o1', 1)).toBe('held');
+      await a.commit('S', 'o1');
+      jest.advanceTimersByTime(CLOSED_KEPT_MS - 1_000);
+      await a.hold('S', 'o2', 1);
+      expect(await b.hold('S', 'o1', 1)).toBe('already-held'); // b catches up and finds o1 closed
+      jest.advanceTimersByTime(2_000);
+      await a.hold('S', 'o3', 1); // stamped more than CLOSED_KEPT_MS after o1's commit
+      const cold = createProductStore(memoryEventStreamStore<StockEvent>('memory', stock.commits));
+      expect((await cold.get('S'))?.available).toBe(97);
+      // Forgotten alike by the fold a caught up and by the one read from the first commit:
+      // only a copy stalled for minutes could come now, and reserve-stock.ts lets none (a stale hold).
+      expect(await b.hold('S', 'o1', 1, performance.now() - 1)).toBe('stale');
+      expect(await cold.hold('S', 'o1', 1)).toBe('held');
+      expect(await a.hold('S', 'o4', 1)).toBe('held');
+      expect((await a.get('S'))?.available).toBe(95);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test('a copy of an order held through the other replica holds nothing', async () => {

@@ -36,7 +36,7 @@ export function memoryEventStreamStore<E>(name = 'memory', commits = new Map<str
       }
       return copies(found);
     },
-    async append(stream, expected, events, { cause, outbox, due, at = 'now' } = {}) {
+    async append(stream, expected, events, { cause, outbox, due, at = new Date().toISOString() } = {}) {
       await Promise.resolve();
       const id = `${stream}:${expected + 1}`;
       if (commits.has(id)) throw new ConcurrencyError(id);
