@@ -579,6 +579,10 @@ describe('the Dockerfile', () => {
     expect(text).toMatch(/^USER 10001:10001$/m);
     // node with the runner's flags (SERVICE_NODE_FLAGS), as dapr.yaml runs it too (dapr-run.test.ts).
     expect(text.split('\n')).toContain(`CMD ${JSON.stringify(['node', ...SERVICE_NODE_FLAGS, 'dist/main.js']).replaceAll('","', '", "')}`);
+    // and each service's own npm start.
+    for (const service of SERVICE_NAMES_RUN) {
+      expect(JSON.parse(read(`services/${service}/package.json`)).scripts.start).toBe(['node', ...SERVICE_NODE_FLAGS, 'dist/main.js'].join(' '));
+    }
     expect(text).toContain('npm ci --omit=dev');
     // Nested production dependencies (services/shared/node_modules/ajv) come along.
     expect(text).toMatch(/^COPY --from=prod-deps \/app\/services services$/m);

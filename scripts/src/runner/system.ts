@@ -152,29 +152,25 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         const name = nameOf(replica);
         // Starts the app and its sidecar and resolves when both are ready; used again by startReplica.
         const launch = async () => {
-          const app = group.start(
-            name,
-            process.execPath,
-            [...SERVICE_NODE_FLAGS, ...(options.nodeFlags ?? []), join(REPO_ROOT, 'services', service, 'dist', 'main.js')],
-            {
-              tier: 2,
-              env: {
-                PORT: String(appPort),
-                ADMIN_TOKEN: adminToken,
-                MONGODB_URL: mongoUrl,
-                DAPR_HTTP_PORT: String(daprHttpPort),
-                DAPR_GRPC_PORT: String(daprGrpcPort),
-                DAPR_API_TOKEN: daprApiTokens[service],
-                APP_API_TOKEN: appApiTokens[service],
-                LOG_LEVEL: options.logLevel ?? 'info',
-                OTEL_SERVICE_NAME: service,
-                ...(traces
-                  ? { OTEL_EXPORTER_OTLP_ENDPOINT: traces.otlpHttp, OTEL_TRACES_SAMPLER_ARG: String(options.tracing?.sampling ?? 1), TRACE_UI_URL: traces.ui }
-                  : {}),
-                ...options.env?.[service],
-              },
+          const node = [...SERVICE_NODE_FLAGS, ...(options.nodeFlags ?? []), join(REPO_ROOT, 'services', service, 'dist', 'main.js')];
+          const app = group.start(name, process.execPath, node, {
+            tier: 2,
+            env: {
+              PORT: String(appPort),
+              ADMIN_TOKEN: adminToken,
+              MONGODB_URL: mongoUrl,
+              DAPR_HTTP_PORT: String(daprHttpPort),
+              DAPR_GRPC_PORT: String(daprGrpcPort),
+              DAPR_API_TOKEN: daprApiTokens[service],
+              APP_API_TOKEN: appApiTokens[service],
+              LOG_LEVEL: options.logLevel ?? 'info',
+              OTEL_SERVICE_NAME: service,
+              ...(traces
+                ? { OTEL_EXPORTER_OTLP_ENDPOINT: traces.otlpHttp, OTEL_TRACES_SAMPLER_ARG: String(options.tracing?.sampling ?? 1), TRACE_UI_URL: traces.ui }
+                : {}),
+              ...options.env?.[service],
             },
-          );
+          });
           // Ports are chosen, not left to the sidecar: a random pick can collide with one we hand out.
           const flags = [
             `--app-id=${service}`,
