@@ -41,11 +41,22 @@ export async function launchChromium(): Promise<Browser> {
 export async function openShop(browser: Browser, url: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
+  const errors: string[] = [];
+  consoleErrors.set(page, errors);
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(url);
   await page.locator('#connection[data-state="live"]').waitFor();
   // Set once: still there at the end means the page never reloaded.
   await page.evaluate(() => ((window as unknown as { loadedOnce: boolean }).loadedOnce = true));
   return page;
+}
+
+const consoleErrors = new WeakMap<Page, string[]>();
+
+/** What the page wrote to its console as errors, and its uncaught exceptions, since openShop. */
+export function errorsIn(page: Page): string[] {
+  return consoleErrors.get(page) ?? [];
 }
 
 export async function neverReloaded(page: Page): Promise<boolean> {

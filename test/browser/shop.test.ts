@@ -11,7 +11,7 @@ import { subscribe, type PushedEvent } from '../../scripts/src/bench/sse-client'
 import type { Replica, RunningSystem } from '../../scripts/src/runner/system';
 import { call, eventually } from '../support/http';
 import { BROKERS, startTestSystem } from '../support/system';
-import { apiUrls, CuttableProxy, eventIds, launchChromium, neverReloaded, openShop, screenshot } from './browser';
+import { apiUrls, CuttableProxy, errorsIn, eventIds, launchChromium, neverReloaded, openShop, screenshot } from './browser';
 
 jest.setTimeout(180_000);
 
@@ -134,6 +134,9 @@ describe.each(BROKERS)('the shop page on %s', (broker) => {
     await screenshot(buyer, `${broker}-order-trace`);
     expect(await neverReloaded(buyer)).toBe(true);
     expect(await neverReloaded(watcher)).toBe(true);
+    // What a person would see in the developer console: nothing went wrong.
+    expect(errorsIn(buyer)).toEqual([]);
+    expect(errorsIn(watcher)).toEqual([]);
   });
 
   test('two browsers on different replicas both see every change, each once', async () => {
