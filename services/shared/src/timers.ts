@@ -1,10 +1,11 @@
-import type { EventStreamStore } from './event-stream';
-import type { SerialTask } from './serial-task';
+import type { Commit, EventStreamStore } from './event-stream';
+import type { Logger } from './logger';
+import { createSerialTask, type SerialTask } from './serial-task';
 
 /**
  * How often a background task looks in the database for work this process was not told of:
  * what a crash or another replica left behind. Work it appends itself is done at once (the
- * relay) or when due (`wakeOnDue`), and a pass that fails is retried within seconds
+ * relay) or when due (`createTimerTask`), and a pass that fails is retried within seconds
  * (serial-task.ts), so an idle process queries no more than this. 30 s, not 5: the idle
  * system's CPU falls by about a point of a core (docs/measurements.md); what waits longer is
  * a leftover of a replica that died and did not come back (a restarted relay sweeps at start),
@@ -12,11 +13,64 @@ import type { SerialTask } from './serial-task';
  */
 export const SWEEP_MS = 30_000;
 
-/** Runs `task` when each timer this process appends to `store` is due (a commit's `due`). */
-export function wakeOnDue<E>(store: EventStreamStore<E>, task: SerialTask): void {
+/**
+ * The timers of a store's commits (a commit's `due`): `act` runs on each commit whose time
+ * has come, then its timer is taken off. A timer this process appends is acted on when due,
+ * from the commit it already holds: no query. A pass (`run`, the sweep interval of `start`,
+ * and the retry after a failure) finds the others by index: set before a restart, or by
+ * another replica. `act` may run twice on a commit (a sweep and a wake at once, or a crash
+ * before the timer came off): it must find its step already taken the second time.
+ */
+export function createTimerTask<E>(what: string, store: EventStreamStore<E>, act: (commit: Commit<E>) => Promise<void>, log: Logger): SerialTask {
+  // The commits this process set that are due and not yet acted on; `sweep`: the next pass queries instead.
+  const woken: Commit<E>[] = [];
+  let sweep = false;
+  let interval: NodeJS.Timeout | undefined;
+  const task = createSerialTask(
+    what,
+    async () => {
+      const querying = sweep;
+      sweep = false;
+      // Each commit woken so far is due by now: the query finds it too.
+      const commits = woken.splice(0);
+      if (querying) commits.splice(0, Infinity, ...(await store.due(Date.now())));
+      try {
+        for (const commit of commits) {
+          await act(commit);
+          await store.clearDue(commit._id);
+        }
+      } catch (err) {
+        sweep = true; // the retry finds what is left by index
+        throw err;
+      }
+    },
+    log,
+  );
+  const sweepNow = () => {
+    sweep = true;
+    task.trigger();
+  };
   store.onAppend((commit) => {
-    if (commit.due !== undefined) whenDue(commit.due, () => task.trigger());
+    if (commit.due === undefined) return;
+    whenDue(commit.due, () => {
+      woken.push(commit);
+      task.trigger();
+    });
   });
+  return {
+    trigger: sweepNow,
+    run() {
+      sweep = true;
+      return task.run();
+    },
+    start(intervalMs) {
+      interval = setInterval(sweepNow, intervalMs);
+    },
+    async stop() {
+      clearInterval(interval);
+      await task.stop();
+    },
+  };
 }
 
 /**

@@ -1,4 +1,11 @@
-import { whenDue } from '../src/timers';
+import pino from 'pino';
+import type { Commit } from '../src/event-stream';
+import { RETRY_FIRST_MS } from '../src/serial-task';
+import { createTimerTask, whenDue } from '../src/timers';
+import { memoryEventStreamStore } from './memory-event-stream';
+
+const log = pino({ level: 'silent' });
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('whenDue', () => {
   afterEach(() => jest.useRealTimers());
@@ -24,5 +31,74 @@ describe('whenDue', () => {
     expect(run).toHaveBeenCalledTimes(1);
     jest.advanceTimersByTime(1_000);
     expect(run).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('createTimerTask', () => {
+  type E = { n: number };
+  /** A store, a timer task acting on it (recording each commit acted on), and a spy on the store's `due` query. */
+  function setup(act: (commit: Commit<E>) => Promise<void> = async () => {}) {
+    const store = memoryEventStreamStore<E>();
+    const query = jest.spyOn(store, 'due');
+    const acted: string[] = [];
+    const task = createTimerTask<E>(
+      'test timers',
+      store,
+      async (commit) => {
+        await act(commit);
+        acted.push(commit._id);
+      },
+      log,
+    );
+    return { store, query, acted, task };
+  }
+
+  test('a timer this process set is acted on once when due, without a query, and then taken off', async () => {
+    const { store, query, acted, task } = setup();
+    await store.append('s', 0, [{ n: 1 }], { due: Date.now() + 30 });
+    await settle(10);
+    expect(acted).toEqual([]);
+    await settle(100);
+    expect(acted).toEqual(['s:1']);
+    expect(query).not.toHaveBeenCalled();
+    expect(store.commits.get('s:1')).not.toHaveProperty('due');
+    await task.stop();
+  });
+
+  test("another replica's timer waits for a pass, which finds it by index", async () => {
+    const { store, query, acted, task } = setup();
+    const other = memoryEventStreamStore<E>('memory', store.commits); // another process over the same database
+    await other.append('s', 0, [{ n: 1 }], { due: Date.now() - 1 });
+    await settle(50);
+    expect(acted).toEqual([]);
+    await task.run();
+    expect(acted).toEqual(['s:1']);
+    expect(query).toHaveBeenCalledTimes(1);
+    expect(store.commits.get('s:1')).not.toHaveProperty('due');
+    await task.stop();
+  });
+
+  test('a step that fails is tried again by a pass that finds it by index, and its timer stays on until it succeeds', async () => {
+    let failures = 1;
+    const { store, query, acted, task } = setup(async () => {
+      if (failures-- > 0) throw new Error('database down');
+    });
+    await store.append('s', 0, [{ n: 1 }], { due: Date.now() });
+    await settle(50);
+    expect(acted).toEqual([]);
+    expect(store.commits.get('s:1')).toHaveProperty('due');
+    await settle(RETRY_FIRST_MS + 200); // the serial task's first retry
+    expect(acted).toEqual(['s:1']);
+    expect(query).toHaveBeenCalledTimes(1);
+    expect(store.commits.get('s:1')).not.toHaveProperty('due');
+    await task.stop();
+  });
+
+  test('once stopped, a timer that falls due is not acted on', async () => {
+    const { store, acted, task } = setup();
+    await store.append('s', 0, [{ n: 1 }], { due: Date.now() + 20 });
+    await task.stop();
+    await settle(80);
+    expect(acted).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Logger } from '@eventmart/shared/logger';
-import { createSerialTask, type SerialTask } from '@eventmart/shared/serial-task';
-import { wakeOnDue } from '@eventmart/shared/timers';
+import type { SerialTask } from '@eventmart/shared/serial-task';
+import { createTimerTask } from '@eventmart/shared/timers';
 import { currentTraceparent, inSpan } from '@eventmart/shared/tracing';
 import type { ShipmentStore } from '../store/shipment-store';
 import { advanceShipment } from '../use-cases/advance-shipment';
@@ -15,34 +15,29 @@ export type Courier = SerialTask;
 
 /**
  * The simulated courier. A scheduled or dispatched shipment carries a timer; when it is
- * due, the shipment moves on (use-cases/advance-shipment.ts). A pass runs when a timer this
- * process set is due, and every sweep interval for the others (set before a restart, or by
- * another replica).
+ * due, the shipment moves on (use-cases/advance-shipment.ts): when it is due for a timer this
+ * process set, and on each sweep for the others (set before a restart, or by another
+ * replica); see createTimerTask.
  */
 export function createCourier(store: ShipmentStore, options: CourierOptions, log: Logger): Courier {
-  const courier = createSerialTask(
+  return createTimerTask(
     'courier',
-    async () => {
-      const now = Date.now();
-      for (const commit of await store.streams.due(now)) {
-        const orderId = commit.stream;
-        const step = commit.events.at(-1);
-        const cause = step?.kind === 'addressed' ? undefined : step?.traceparent;
-        await inSpan('courier step', { parent: cause ?? null, attributes: { 'eventmart.order.id': orderId } }, () =>
-          advanceShipment(store, {
-            orderId,
-            timerSetIn: step?.kind,
-            traceparent: currentTraceparent() ?? cause,
-            now,
-            deliveryDelayMs: options.deliveryDelayMs,
-          }),
-        );
-        await store.streams.clearDue(commit._id);
-        log.debug({ orderId }, 'courier step');
-      }
+    store.streams,
+    async (commit) => {
+      const orderId = commit.stream;
+      const step = commit.events.at(-1);
+      const cause = step?.kind === 'addressed' ? undefined : step?.traceparent;
+      await inSpan('courier step', { parent: cause ?? null, attributes: { 'eventmart.order.id': orderId } }, () =>
+        advanceShipment(store, {
+          orderId,
+          timerSetIn: step?.kind,
+          traceparent: currentTraceparent() ?? cause,
+          now: Date.now(),
+          deliveryDelayMs: options.deliveryDelayMs,
+        }),
+      );
+      log.debug({ orderId }, 'courier step');
     },
     log,
   );
-  wakeOnDue(store.streams, courier);
-  return courier;
 }
