@@ -77,6 +77,28 @@ async function main() {
       );
     }
     for (let n = 0; n < 1000; n++) await letters.record({ id: `letter-${n}`, type: 'com.eventmart.order.placed', data: {} });
+    // Order's read model and catalog replica, with the indexes their stores make
+    // (services/order/src/store/order-views.ts, catalog-store.ts): as many documents as commits,
+    // a view per version of orders in flight, a catalog version per stock change.
+    const views = db.collection('order_views');
+    await views.createIndex({ orderId: 1 });
+    await views.createIndex({ customerId: 1, placedAt: -1 });
+    const catalog = db.collection('catalog_versions');
+    await catalog.createIndex({ sku: 1, version: -1 });
+    for (let i = 0; i < total; i += 500) {
+      const n = Array.from({ length: 500 }, (_, j) => i + j);
+      await views.insertMany(
+        n.map((k) => ({
+          _id: `o${Math.floor(k / 3)}:${(k % 3) + 1}` as never,
+          orderId: `o${Math.floor(k / 3)}`,
+          customerId: `c${k % 50}`,
+          version: (k % 3) + 1,
+        })),
+      );
+      await catalog.insertMany(
+        n.map((k) => ({ _id: `sku${k % 1000}:${Math.floor(k / 1000)}` as never, sku: `sku${k % 1000}`, version: Math.floor(k / 1000) })),
+      );
+    }
     await db.collection('stream_events').updateMany({ published: false, stream: { $ne: 's0' } }, { $set: { published: true } });
 
     const queries: Query[] = [
@@ -85,6 +107,8 @@ async function main() {
       { what: 'unpublished commits (outbox relay)', collection: 'stream_events', filter: { published: false } },
       { what: 'timers due (shipping courier)', collection: 'stream_events', filter: { timer: true, due: { $lte: Date.now() } } },
       { what: 'one dead letter by event id (replay)', collection: 'deadletters', filter: { id: 'letter-500' } },
+      { what: "an order's view versions (GET /orders/:id)", collection: 'order_views', filter: { orderId: 'o7' } },
+      { what: "a sku's catalog versions (POST /orders prices from the newest)", collection: 'catalog_versions', filter: { sku: 'sku7' } },
     ];
     const measureAll = async () => {
       const rows = [];

@@ -8,16 +8,19 @@ export type CatalogEntry = EventData<'product.changed'>;
  * Order's replica of inventory's products, kept from product.changed (event-carried
  * state transfer): orders are priced from here, never by asking inventory. Each version
  * is its own document (an insert is the one write that is atomic on FerretDB too), and a
- * read takes the newest: a late or repeated event changes nothing. Each insert then removes
- * the versions older than itself, so a sku keeps a version or two and reading its newest
- * costs the same however often the product changed (the newest is never removed: only
- * versions older than one that exists are).
+ * read takes the newest: a late or repeated event changes nothing. Every PRUNE_EVERY versions
+ * a process has stored of a sku, it removes the versions older than the one it just stored,
+ * so a sku keeps a few dozen at most and reading its newest costs the same however often the
+ * product changed (the newest is never removed: only versions older than one that exists
+ * are). Stock moves with every order, so pruning on each insert cost a round trip an order.
  */
 export interface CatalogStore {
   apply(product: CatalogEntry): Promise<void>;
   find(skus: readonly string[]): Promise<Map<string, CatalogEntry>>;
   all(): Promise<CatalogEntry[]>;
 }
+
+export const PRUNE_EVERY = 16;
 
 export async function createCatalogStore(db: Db): Promise<CatalogStore> {
   const versions: Collection<CatalogEntry & { _id: string }> = db.collection('catalog_versions');
@@ -28,6 +31,8 @@ export async function createCatalogStore(db: Db): Promise<CatalogStore> {
     const { _id, ...entry } = newest;
     return entry;
   };
+  // The version of each sku this process last pruned below (none yet: the first insert prunes).
+  const prunedAt = new Map<string, number>();
 
   return {
     async apply(product) {
@@ -36,6 +41,9 @@ export async function createCatalogStore(db: Db): Promise<CatalogStore> {
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
+      const last = prunedAt.get(product.sku);
+      if (last !== undefined && product.version - last < PRUNE_EVERY) return;
+      prunedAt.set(product.sku, product.version);
       await versions.deleteMany({ sku: product.sku, version: { $lt: product.version } });
     },
     async find(skus) {

@@ -49,37 +49,53 @@ export function toView(events: readonly (RecordedEvent & { traceparent?: string 
   };
 }
 
+/** Strings in the order MongoDB sorts them: by their bytes, not by locale. */
+const byBytes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Statuses an order does not leave: its older view versions are removed once it reaches one. */
+const FINAL: ReadonlySet<OrderView['status']> = new Set(['DELIVERED', 'CANCELLED']);
+
+/**
+ * The views in MongoDB: one document per version of an order (`<orderId>:<version>`), and a
+ * read takes the newest. Each projection is one insert, the one write that is atomic on
+ * FerretDB too, so writers (replicas) that race need no check afterwards: whatever order
+ * their inserts land in, the newest version is there and is the one read. Once an order is
+ * final (delivered or cancelled) its older versions are removed, so an order keeps one
+ * document when done and a few while in flight.
+ */
 export async function createOrderViews(db: Db, store: OrderStore): Promise<OrderViews> {
   const views: Collection<OrderView & { _id: string }> = db.collection('order_views');
+  await views.createIndex({ orderId: 1 });
   await views.createIndex({ customerId: 1, placedAt: -1 });
   const hideId = { projection: { _id: 0 } };
+  /** The newest version of each order among `found`, in the order first seen. */
+  const newest = (found: readonly OrderView[]): OrderView[] => {
+    const byOrder = new Map<string, OrderView>();
+    for (const view of found) if ((byOrder.get(view.orderId)?.version ?? -1) < view.version) byOrder.set(view.orderId, view);
+    return [...byOrder.values()];
+  };
 
   return {
     async project(orderId, known) {
-      // Two projectors (replicas) may race, and a write guarded by the version is not atomic
-      // on FerretDB (the older of two racing writes may land last). So whoever writes checks
-      // afterwards that the stream has nothing beyond what it wrote, and writes again if it
-      // has: the last writer's check always sees every commit, so the view ends at the newest.
-      let events = known ?? (await store.read(orderId)).events;
-      for (let attempt = 0; attempt < 10 && events.length > 0; attempt++) {
-        const view = toView(events);
-        try {
-          await views.replaceOne({ _id: orderId, version: { $lt: view.version } }, view, { upsert: true });
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err; // a newer version is already there
-        }
-        if ((await store.readAfter(orderId, view.version)).length === 0) return;
-        events = (await store.read(orderId)).events;
+      const events = known ?? (await store.read(orderId)).events;
+      if (events.length === 0) return;
+      const view = toView(events);
+      try {
+        await views.insertOne({ _id: `${orderId}:${view.version}`, ...view });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err; // this version is already projected
       }
+      if (FINAL.has(view.status)) await views.deleteMany({ orderId, version: { $lt: view.version } });
     },
     async get(orderId) {
-      return (await views.findOne({ _id: orderId }, hideId)) ?? undefined;
+      return newest(await views.find({ orderId }, hideId).toArray())[0];
     },
     async byCustomer(customerId, limit) {
-      return views.find({ customerId }, hideId).sort({ placedAt: -1, orderId: -1 }).limit(limit).toArray();
+      const orders = newest(await views.find({ customerId }, hideId).toArray());
+      return orders.sort((a, b) => byBytes(b.placedAt, a.placedAt) || byBytes(b.orderId, a.orderId)).slice(0, limit);
     },
     async all() {
-      return views.find({}, hideId).sort({ orderId: 1 }).toArray();
+      return newest(await views.find({}, hideId).toArray()).sort((a, b) => byBytes(a.orderId, b.orderId));
     },
     async clear() {
       await views.deleteMany({});
