@@ -83,12 +83,27 @@ describe("order's read model", () => {
     for (const [n, orderId] of ['o-a', 'o-b', 'o-c'].entries()) {
       for (const step of prefixes(orderId, 'c-1', `2026-12-04T06:00:0${n}.000Z`, SAGA.slice(0, n + 1))) await views.project(orderId, step);
     }
-    await views.project('o-other', prefixes('o-other', 'c-2', '2026-12-04T06:00:09.000Z', [])[0]);
+    await views.project('o-other', prefixes('o-other', 'c-2', '2026-12-04T06:00:09.000Z', [])[0]!);
     const list = await views.byCustomer('c-1', 2);
     expect(list.map((v) => [v.orderId, v.version])).toEqual([
       ['o-c', 5],
       ['o-b', 4],
     ]);
     expect((await views.all()).map((v) => v.orderId)).toEqual(['o-a', 'o-b', 'o-c', 'o-other']);
+  });
+
+  test("a customer's list reads on past a page full of one order's versions", async () => {
+    const { views } = await open();
+    const [placed] = prefixes('o-long', 'c-1', '2026-12-04T06:00:05.000Z', []);
+    // Facts the order records without moving on: a version each, twenty in flight.
+    const stream: RecordedEvent[] = [...placed!];
+    for (let seq = 2; seq <= 20; seq++)
+      stream.push({ seq, id: `o-long-${seq}`, name: 'stock.released', data: { orderId: 'o-long' }, occurredAt: '2026-12-04T06:00:05.000Z', publish: false });
+    for (let n = 1; n <= stream.length; n++) await views.project('o-long', stream.slice(0, n));
+    await views.project('o-older', prefixes('o-older', 'c-1', '2026-12-04T06:00:00.000Z', [])[0]!);
+    expect((await views.byCustomer('c-1', 2)).map((v) => [v.orderId, v.version])).toEqual([
+      ['o-long', 20],
+      ['o-older', 1],
+    ]);
   });
 });

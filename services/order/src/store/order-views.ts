@@ -91,8 +91,17 @@ export async function createOrderViews(db: Db, store: OrderStore): Promise<Order
       return newest(await views.find({ orderId }, hideId).toArray())[0];
     },
     async byCustomer(customerId, limit) {
-      const orders = newest(await views.find({ customerId }, hideId).toArray());
-      return orders.sort((a, b) => byBytes(b.placedAt, a.placedAt) || byBytes(b.orderId, a.orderId)).slice(0, limit);
+      // Newest placed first, each order's versions together and newest first, so the first
+      // document of an order is its view. A page at a time (an order in flight has a document per
+      // version), until `limit` orders are seen.
+      const page = limit * 8;
+      const found: OrderView[] = [];
+      for (let skip = 0; ; skip += page) {
+        const batch = await views.find({ customerId }, hideId).sort({ placedAt: -1, orderId: -1, version: -1 }).skip(skip).limit(page).toArray();
+        found.push(...batch);
+        const orders = newest(found);
+        if (batch.length < page || orders.length >= limit) return orders.slice(0, limit);
+      }
     },
     async all() {
       return newest(await views.find({}, hideId).toArray()).sort((a, b) => byBytes(a.orderId, b.orderId));
