@@ -62,6 +62,12 @@ test('a short bench run confirms every order on each broker, Eventmart, traced E
           ?.trim()
           .endsWith('| 10/10'),
       ).toBe(true);
+  // Memory: a row at the capacity rate and one over the whole sweep, each service's peak in MiB.
+  const memory = lines.slice(lines.findIndex((line) => line.startsWith('peak resident memory')) + 2);
+  for (const broker of BROKERS) {
+    expect(memory.find((line) => new RegExp(`^${broker}\\s+\\| capacity\\s+\\|`).test(line))).toMatch(/^\S+\s+\| capacity\s+(\|\s+(\d+|-) ){5}\|/);
+    expect(memory.find((line) => new RegExp(`^${broker}\\s+\\| whole\\s+\\|`).test(line))).toMatch(/^\S+\s+\| whole\s+(\|\s+\d+ ){5}\|/);
+  }
   // Every broker has a capacity row: empty, after the history, baseline (numbers, or '-' for none carried).
   const capacity = lines.slice(lines.findIndex((line) => line.startsWith('capacity, orders/s')) + 2);
   for (const broker of BROKERS) expect(capacity.find((line) => line.startsWith(broker.padEnd(9)))).toMatch(/^\S+\s+\|\s+\d+ \|\s+\d+ \|\s+\d+ \|/);

@@ -76,6 +76,8 @@ export interface RateRun {
   latency: Figures;
   /** Orders not confirmed within the timeout. */
   missing: string[];
+  /** Each process's peak resident set over the step and its drain, in bytes (when sampled). */
+  rss?: Map<string, number>;
 }
 
 /**
@@ -115,16 +117,25 @@ export interface Capacity {
  * Steps up through `rates`, each for `seconds`, until a rate is not carried (an order not
  * confirmed, or p99 over CAPACITY_P99_MS); between steps, waits for the flow to settle.
  */
-export async function capacity(place: (i: number) => Promise<string>, arrivals: Arrivals, rates: number[], seconds: number): Promise<Capacity> {
+export async function capacity(
+  place: (i: number) => Promise<string>,
+  arrivals: Arrivals,
+  rates: number[],
+  seconds: number,
+  /** Starts sampling memory; what it returns stops it and gives each process's peak. */
+  sampleRss?: () => () => Map<string, number>,
+): Promise<Capacity> {
   const steps: RateRun[] = [];
   let carried = 0;
   let offset = 0;
   for (const rate of rates) {
     const count = Math.max(1, Math.round(rate * seconds));
+    const stopSampling = sampleRss?.();
     const step = await atRate((i) => place(offset + i), arrivals, rate, count, 30_000);
     offset += count;
-    steps.push(step);
     await arrivals.quiet(2_000, 60_000);
+    if (stopSampling) step.rss = stopSampling();
+    steps.push(step);
     if (step.missing.length > 0 || !(step.latency.p99 <= CAPACITY_P99_MS)) break;
     carried = rate;
   }
