@@ -119,6 +119,16 @@ describe('expiring an order at its deadline', () => {
     expect(await deps.views.get(orderId)).toMatchObject({ status: 'CANCELLED', reason: 'deadline passed: no answer from payment and inventory within 60 s' });
   });
 
+  test('when the cancellation was appended but not projected (the database failed), then the timer acted on again projects it', async () => {
+    const { deps, orderId } = await placed();
+    const project = jest.spyOn(deps.views, 'project').mockRejectedValueOnce(new Error('database down'));
+    await expect(expireOrder(deps, { orderId, traceparent: TRACE })).rejects.toThrow('database down');
+    expect(await deps.views.get(orderId)).toMatchObject({ status: 'PENDING' });
+    expect(await expireOrder(deps, { orderId, traceparent: TRACE })).toBe(false);
+    expect(await deps.views.get(orderId)).toMatchObject({ status: 'CANCELLED' });
+    expect(project).toHaveBeenCalledTimes(2);
+  });
+
   test('when it has moved on, then nothing happens', async () => {
     const { deps, orderId, fact, commits } = await placed();
     await fact('payment.failed');

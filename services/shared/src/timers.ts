@@ -21,6 +21,9 @@ export const SWEEP_MS = 30_000;
  * another replica. `act` may run twice on a commit (a sweep and a wake at once, or a crash
  * before the timer came off): it must find its step already taken the second time.
  */
+/** How many due timers one query of a pass takes; a full page is followed by another query. */
+export const DUE_PAGE = 200;
+
 export function createTimerTask<E>(what: string, store: EventStreamStore<E>, act: (commit: Commit<E>) => Promise<void>, log: Logger): SerialTask {
   // The commits this process set that are due and not yet acted on; `sweep`: the next pass queries instead.
   const woken: Commit<E>[] = [];
@@ -31,17 +34,34 @@ export function createTimerTask<E>(what: string, store: EventStreamStore<E>, act
     async () => {
       const querying = sweep;
       sweep = false;
-      // Each commit woken so far is due by now: the query finds it too.
-      const commits = woken.splice(0);
-      if (querying) commits.splice(0, Infinity, ...(await store.due(Date.now())));
-      try {
+      // Each commit woken so far is due by now, so a querying pass finds it too.
+      const woke = woken.splice(0);
+      let failed: unknown;
+      // Acts on each commit; one that fails keeps its timer and does not hold up the others.
+      const actOn = async (commits: readonly Commit<E>[]) => {
         for (const commit of commits) {
-          await act(commit);
-          await store.clearDue(commit._id);
+          try {
+            await act(commit);
+            await store.clearDue(commit._id);
+          } catch (err) {
+            failed ??= err;
+          }
         }
+      };
+      try {
+        if (!querying) await actOn(woke);
+        else
+          for (let page = await store.due(Date.now(), DUE_PAGE); ; page = await store.due(Date.now(), DUE_PAGE)) {
+            await actOn(page);
+            // A full page may have more behind it; a failure leaves them to the retry.
+            if (page.length < DUE_PAGE || failed !== undefined) break;
+          }
       } catch (err) {
+        failed ??= err; // the query itself
+      }
+      if (failed !== undefined) {
         sweep = true; // the retry finds what is left by index
-        throw err;
+        throw failed;
       }
     },
     log,

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import type { Commit } from '../src/event-stream';
 import { RETRY_FIRST_MS } from '../src/serial-task';
-import { createTimerTask, whenDue } from '../src/timers';
+import { createTimerTask, DUE_PAGE, whenDue } from '../src/timers';
 import { memoryEventStreamStore } from './memory-event-stream';
 
 const log = pino({ level: 'silent' });
@@ -91,6 +91,39 @@ describe('createTimerTask', () => {
     expect(acted).toEqual(['s:1']);
     expect(query).toHaveBeenCalledTimes(1);
     expect(store.commits.get('s:1')).not.toHaveProperty('due');
+    await task.stop();
+  });
+
+  test('a step that keeps failing does not hold up the timers behind it', async () => {
+    const { store, acted, task } = setup(async (commit) => {
+      if (commit.stream === 'bad') throw new Error('this one can never be done');
+    });
+    await store.append('bad', 0, [{ n: 1 }], { due: Date.now() });
+    await store.append('good', 0, [{ n: 2 }], { due: Date.now() + 1 });
+    await settle(50);
+    expect(acted).toEqual(['good:1']);
+    expect(store.commits.get('bad:1')).toHaveProperty('due');
+    await task.stop();
+  });
+
+  test('a query for due timers that fails is made again by the retry', async () => {
+    const { store, query, acted, task } = setup();
+    const other = memoryEventStreamStore<E>('memory', store.commits);
+    await other.append('s', 0, [{ n: 1 }], { due: Date.now() - 1 });
+    query.mockRejectedValueOnce(new Error('database down'));
+    await task.run();
+    expect(acted).toEqual([]);
+    await settle(RETRY_FIRST_MS + 200);
+    expect(acted).toEqual(['s:1']);
+    await task.stop();
+  });
+
+  test('a pass whose query finds a full page queries again until every due timer is done', async () => {
+    const { store, acted, task } = setup();
+    const other = memoryEventStreamStore<E>('memory', store.commits);
+    for (let i = 0; i < DUE_PAGE + 50; i++) await other.append(`s${i}`, 0, [{ n: i }], { due: Date.now() - 1 });
+    await task.run();
+    expect(acted).toHaveLength(DUE_PAGE + 50);
     await task.stop();
   });
 

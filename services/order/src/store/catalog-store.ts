@@ -8,8 +8,9 @@ export type CatalogEntry = EventData<'product.changed'>;
  * Order's replica of inventory's products, kept from product.changed (event-carried
  * state transfer): orders are priced from here, never by asking inventory. Each version
  * is its own document (an insert is the one write that is atomic on FerretDB too), and a
- * read takes the newest: a late or repeated event changes nothing. Every PRUNE_EVERY versions
- * a process has stored of a sku, it removes the versions older than the one it just stored,
+ * read takes the newest: a late or repeated event changes nothing. When a sku's version is
+ * PRUNE_EVERY or more past the one this process last pruned at, it removes the versions older
+ * than the one it just stored,
  * so a sku keeps a few dozen at most and reading its newest costs the same however often the
  * product changed (the newest is never removed: only versions older than one that exists
  * are). Stock moves with every order, so pruning on each insert cost a round trip an order.
@@ -43,8 +44,8 @@ export async function createCatalogStore(db: Db): Promise<CatalogStore> {
       }
       const last = prunedAt.get(product.sku);
       if (last !== undefined && product.version - last < PRUNE_EVERY) return;
-      prunedAt.set(product.sku, product.version);
       await versions.deleteMany({ sku: product.sku, version: { $lt: product.version } });
+      prunedAt.set(product.sku, product.version);
     },
     async find(skus) {
       const entries = await Promise.all([...new Set(skus)].map(latest));

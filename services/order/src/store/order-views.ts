@@ -92,15 +92,13 @@ export async function createOrderViews(db: Db, store: OrderStore): Promise<Order
     },
     async byCustomer(customerId, limit) {
       // Newest placed first, each order's versions together and newest first, so the first
-      // document of an order is its view. A page at a time (an order in flight has a document per
-      // version), until `limit` orders are seen.
-      const page = limit * 8;
-      const found: OrderView[] = [];
-      for (let skip = 0; ; skip += page) {
-        const batch = await views.find({ customerId }, hideId).sort({ placedAt: -1, orderId: -1, version: -1 }).skip(skip).limit(page).toArray();
-        found.push(...batch);
-        const orders = newest(found);
-        if (batch.length < page || orders.length >= limit) return orders.slice(0, limit);
+      // document of an order is its view. An order in flight has a document per version: read
+      // twice as many until `limit` orders are seen (from the top each time, so a removal of
+      // versions between reads cannot shift a page past an order).
+      for (let size = limit * 8; ; size *= 2) {
+        const batch = await views.find({ customerId }, hideId).sort({ placedAt: -1, orderId: -1, version: -1 }).limit(size).toArray();
+        const orders = newest(batch);
+        if (batch.length < size || orders.length >= limit) return orders.slice(0, limit);
       }
     },
     async all() {

@@ -1,6 +1,6 @@
 import type { Logger } from '@eventmart/shared/logger';
 import { retryOnConflict } from '@eventmart/shared/mongo';
-import { expire } from '../domain/order';
+import { expire, fold } from '../domain/order';
 import { appendDecided, type OrderStore } from '../store/order-store';
 import type { OrderViews } from '../store/order-views';
 
@@ -22,14 +22,16 @@ export async function expireOrder(
   { store, views, orderDeadlineMs, log, now = () => new Date() }: ExpireOrderDeps,
   { orderId, traceparent }: { orderId: string; traceparent: string | undefined },
 ): Promise<boolean> {
-  const expired = await retryOnConflict(async () => {
+  const outcome = await retryOnConflict(async () => {
     const stream = await store.read(orderId);
     const next = expire(stream.events, orderDeadlineMs);
-    if (next.length === 0) return undefined;
+    if (next.length === 0) return { events: stream.events, cancelled: false };
     const added = await appendDecided(store, orderId, stream.version, next, { outbox: true, at: now().toISOString(), traceparent });
     log.warn({ orderId, reason: (next[0]!.data as { reason: string }).reason }, 'order cancelled at its deadline');
-    return [...stream.events, ...added];
+    return { events: [...stream.events, ...added], cancelled: true };
   });
-  if (expired) await views.project(orderId, expired);
-  return expired !== undefined;
+  // A cancelled order is projected again: an earlier try may have appended its cancellation and
+  // stopped before projecting it (a crash, the database), and its timer is acted on once more.
+  if (outcome.cancelled || (outcome.events.length > 0 && fold(outcome.events).status === 'CANCELLED')) await views.project(orderId, outcome.events);
+  return outcome.cancelled;
 }
