@@ -13,6 +13,9 @@ import { createSerialTask, type SerialTask } from './serial-task';
  */
 export const SWEEP_MS = 30_000;
 
+/** How many due timers one query of a pass takes; a full page is followed by another query. */
+export const DUE_PAGE = 200;
+
 /**
  * The timers of a store's commits (a commit's `due`): `act` runs on each commit whose time
  * has come, then its timer is taken off. A timer this process appends is acted on when due,
@@ -21,9 +24,6 @@ export const SWEEP_MS = 30_000;
  * another replica. `act` may run twice on a commit (a sweep and a wake at once, or a crash
  * before the timer came off): it must find its step already taken the second time.
  */
-/** How many due timers one query of a pass takes; a full page is followed by another query. */
-export const DUE_PAGE = 200;
-
 export function createTimerTask<E>(what: string, store: EventStreamStore<E>, act: (commit: Commit<E>) => Promise<void>, log: Logger): SerialTask {
   // The commits this process set that are due and not yet acted on; `sweep`: the next pass queries instead.
   const woken: Commit<E>[] = [];
@@ -51,7 +51,8 @@ export function createTimerTask<E>(what: string, store: EventStreamStore<E>, act
       try {
         if (!querying) await actOn(woke);
         else
-          for (let page = await store.due(Date.now(), DUE_PAGE); ; page = await store.due(Date.now(), DUE_PAGE)) {
+          for (;;) {
+            const page = await store.due(Date.now(), DUE_PAGE);
             await actOn(page);
             // A full page may have more behind it; a failure leaves them to the retry.
             if (page.length < DUE_PAGE || failed !== undefined) break;
