@@ -97,7 +97,7 @@ interface BrokerResult {
   /** Each process's share of a core with nothing to do. */
   idle: Map<string, number>;
   capacity: Capacity;
-  /** Peak resident memory by process over the capacity sweep, bytes. */
+  /** Peak resident memory by process, bytes: over the steps up to the capacity rate, and over the whole sweep. */
   rss: { atCapacity: Map<string, number>; sweep: Map<string, number> };
   history?: { seeded: History; capacity: Capacity; idle: Map<string, number> };
   baseline?: { fixed: RateRun; cpu: Map<string, number>; capacity: Capacity };

@@ -10,10 +10,10 @@ export type CatalogEntry = EventData<'product.changed'>;
  * is its own document (an insert is the one write that is atomic on FerretDB too), and a
  * read takes the newest: a late or repeated event changes nothing. When a sku's version is
  * PRUNE_EVERY or more past the one this process last pruned at, it removes the versions older
- * than the one it just stored,
- * so a sku keeps a few dozen at most and reading its newest costs the same however often the
- * product changed (the newest is never removed: only versions older than one that exists
- * are). Stock moves with every order, so pruning on each insert cost a round trip an order.
+ * than the one it just stored, so a sku keeps about PRUNE_EVERY and reading its newest costs
+ * the same however often the product changed (the newest is never removed: only versions
+ * older than one that exists are). Stock moves with every order, so pruning on each insert
+ * cost a round trip an order.
  */
 export interface CatalogStore {
   apply(product: CatalogEntry): Promise<void>;
