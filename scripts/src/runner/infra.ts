@@ -103,6 +103,10 @@ export async function startKafka(group: ProcessGroup, tools: Toolchain, dir: str
       'min.insync.replicas=1',
       // A consumer group forms at once instead of waiting 3 s for more members.
       'group.initial.rebalance.delay.ms=0',
+      // The one controller appends no heartbeat record to the metadata log every 500 ms (it is
+      // how a controller learns it can still commit; alone, it has no one to lose to). Idle,
+      // Kafka takes 1.1 % of a core instead of 1.7 % (docs/measurements.md).
+      'metadata.max.idle.interval.ms=0',
       '',
     ].join('\n'),
   );
