@@ -23,6 +23,8 @@ interface Query {
   what: string;
   collection: string;
   filter: Document;
+  sort?: Document;
+  limit?: number;
 }
 
 /** The plan's access path: the scan node and the index it uses, if any. */
@@ -38,12 +40,13 @@ function accessPath(plan: Document): string {
 }
 
 async function measure(db: Db, query: Query): Promise<{ path: string; ms: number; docs: number }> {
-  const explained = await db.command({ explain: { find: query.collection, filter: query.filter } });
+  const { collection, filter, sort = {}, limit = 0 } = query;
+  const explained = await db.command({ explain: { find: collection, filter, sort, limit } });
   const times: number[] = [];
   let docs = 0;
   for (let i = 0; i < 21; i++) {
     const t0 = performance.now();
-    docs = (await db.collection(query.collection).find(query.filter).toArray()).length;
+    docs = (await db.collection(collection).find(filter).sort(sort).limit(limit).toArray()).length;
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
@@ -92,6 +95,7 @@ async function main() {
           _id: `o${Math.floor(k / 3)}:${(k % 3) + 1}` as never,
           orderId: `o${Math.floor(k / 3)}`,
           customerId: `c${k % 50}`,
+          placedAt: new Date(1_700_000_000_000 + Math.floor(k / 3) * 1000).toISOString(),
           version: (k % 3) + 1,
         })),
       );
@@ -109,6 +113,13 @@ async function main() {
       { what: 'one dead letter by event id (replay)', collection: 'deadletters', filter: { id: 'letter-500' } },
       { what: "an order's view versions (GET /orders/:id)", collection: 'order_views', filter: { orderId: 'o7' } },
       { what: "a sku's catalog versions (POST /orders prices from the newest)", collection: 'catalog_versions', filter: { sku: 'sku7' } },
+      {
+        what: "a customer's orders, newest first (GET /orders?customerId=, the page's list: its first read, limit 100 × 8)",
+        collection: 'order_views',
+        filter: { customerId: 'c7' },
+        sort: { placedAt: -1, orderId: -1, version: -1 },
+        limit: 800,
+      },
     ];
     const measureAll = async () => {
       const rows = [];
@@ -139,7 +150,9 @@ async function main() {
     queries.forEach((query, i) => {
       const a = withTwins[i]!;
       const b = without[i]!;
-      console.log(`${query.what}: \`${JSON.stringify(query.filter)}\` | ${a.docs} | ${a.path} | ${a.ms.toFixed(1)} | ${b.path} | ${b.ms.toFixed(1)}`);
+      console.log(
+        `${query.what}: \`${JSON.stringify(query.filter)}${query.sort ? ` sort ${JSON.stringify(query.sort)} limit ${query.limit}` : ''}\` | ${a.docs} | ${a.path} | ${a.ms.toFixed(1)} | ${b.path} | ${b.ms.toFixed(1)}`,
+      );
     });
   } finally {
     await client.close();
