@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { SWEEP_MS } from '@eventmart/shared/timers';
 import { send } from '../http';
 import type { Broker } from '../runner/infra';
 import { SERVICE_NAMES, testPorts, type PortPlan } from '../runner/ports';
@@ -296,7 +297,9 @@ async function main() {
       spread: { type: 'string', default: '50' },
       sweep: { type: 'string', default: '5,7,10,14,20,28,40,56,80,113,160' },
       'step-seconds': { type: 'string', default: '10' },
-      'idle-seconds': { type: 'string', default: '10' },
+      // Two periods of the services' sweeps (every 30 s): a shorter window catches one sweep or
+      // none by chance, and its figure says more about when it started than about idle.
+      'idle-seconds': { type: 'string', default: String((2 * SWEEP_MS) / 1000) },
       history: { type: 'string', default: '100000' },
       baseline: { type: 'boolean', default: true },
       'no-baseline': { type: 'boolean', default: false },
